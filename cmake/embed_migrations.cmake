@@ -1,0 +1,22 @@
+# Turns the numbered migration files of each dialect into a C source file:
+#   cmake -DOUT=file.c -DDIR=src/store/migrations -P embed_migrations.cmake
+# Each NNNN_name.sql becomes one entry of that dialect's table, in order.
+file(WRITE ${OUT}.tmp "/* Generated from ${DIR}; do not edit. */\n#include \"store/migrate.h\"\n\n")
+foreach(dialect sqlite pg)
+  file(GLOB files ${DIR}/${dialect}/*.sql)
+  list(SORT files)
+  set(entries "")
+  set(i 0)
+  foreach(f ${files})
+    get_filename_component(name ${f} NAME_WE)
+    string(SUBSTRING ${name} 0 4 num)
+    math(EXPR version "${num} + 0")
+    file(READ ${f} hex HEX)
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+    file(APPEND ${OUT}.tmp "static const char ${dialect}_${i}[] = {${bytes}0};\n")
+    string(APPEND entries "\t{${version}, \"${name}\", ${dialect}_${i}},\n")
+    math(EXPR i "${i} + 1")
+  endforeach()
+  file(APPEND ${OUT}.tmp "\nconst struct migration migrations_${dialect}[] = {\n${entries}\t{0, 0, 0}\n};\n\n")
+endforeach()
+file(RENAME ${OUT}.tmp ${OUT})

@@ -1,0 +1,69 @@
+/*
+ * The JSON API under /api/v1/: the route table, the authenticate hook the
+ * HTTP layer runs before every non-public route (session cookie, CSRF header
+ * on mutations, forced password change), and helpers the handlers share.
+ */
+#ifndef ZRZ_API_API_H
+#define ZRZ_API_API_H
+
+#include "auth/scope.h"
+#include "domain/app.h"
+#include "http/http.h"
+
+/* The route table, terminated by an entry with a NULL method. */
+extern const struct route api_routes[];
+
+int api_authenticate(struct req *r);
+void api_finish(struct req *r);
+
+/* The request's database connection, borrowed on first use. */
+int api_db(struct req *r, struct db **out);
+/* The caller (set by api_authenticate). */
+const struct principal *api_who(struct req *r);
+struct app *api_app(struct req *r);
+
+/* Begin the request's write transaction / commit it.  A request that ends
+ * without committing is rolled back. */
+int api_begin(struct req *r, struct db **out);
+int api_commit(struct req *r);
+
+/* Turn a domain error into the request's error (field and message). */
+int api_fail(struct req *r, int rc, const struct derr *e);
+
+/* Read an optional id field of a JSON body (positive integer). */
+int api_json_id(struct req *r, json_t *body, const char *key, bool required, int64_t *out,
+		bool *present);
+
+/* Handlers, one group per file. */
+int api_health(struct req *r);
+int api_session_create(struct req *r);
+int api_session_delete(struct req *r);
+int api_me(struct req *r);
+int api_me_password(struct req *r);
+int api_org_list(struct req *r);
+int api_org_get(struct req *r);
+int api_org_tree(struct req *r);
+int api_org_create(struct req *r);
+int api_org_update(struct req *r);
+int api_org_delete(struct req *r);
+int api_user_list(struct req *r);
+int api_user_get(struct req *r);
+int api_user_create(struct req *r);
+int api_user_update(struct req *r);
+int api_user_reset_password(struct req *r);
+int api_grant_list(struct req *r);
+int api_grant_create(struct req *r);
+int api_grant_delete(struct req *r);
+int api_duty_list(struct req *r);
+int api_duty_create(struct req *r);
+int api_duty_delete(struct req *r);
+int api_committee_list(struct req *r);
+int api_committee_get(struct req *r);
+int api_committee_create(struct req *r);
+int api_committee_update(struct req *r);
+int api_committee_delete(struct req *r);
+int api_audit_list(struct req *r);
+int api_audit_verify(struct req *r);
+int api_meta(struct req *r);
+
+#endif

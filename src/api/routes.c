@@ -1,0 +1,48 @@
+/*
+ * The route table of the JSON API.  Each line: method, path pattern,
+ * handler, flags (public, allowed while the password must change) and body
+ * cap (0: the server's default of 1 MiB).  docs/openapi.yaml describes the
+ * same routes; a test checks that the two agree.
+ */
+#include "core/common.h"
+#include "api/api.h"
+
+#define PW ROUTE_PWCHANGE_OK
+
+const struct route api_routes[] = {
+	{"GET", "/healthz", api_health, ROUTE_PUBLIC, 0},
+	{"GET", "/api/v1/meta", api_meta, ROUTE_PUBLIC, 0},
+	{"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 16 * 1024},
+	{"DELETE", "/api/v1/session", api_session_delete, PW, 0},
+	{"GET", "/api/v1/me", api_me, PW, 0},
+	{"PUT", "/api/v1/me/password", api_me_password, PW, 16 * 1024},
+
+	{"GET", "/api/v1/orgs", api_org_list, 0, 0},
+	{"POST", "/api/v1/orgs", api_org_create, 0, 0},
+	{"GET", "/api/v1/orgs/{id}", api_org_get, 0, 0},
+	{"PATCH", "/api/v1/orgs/{id}", api_org_update, 0, 0},
+	{"DELETE", "/api/v1/orgs/{id}", api_org_delete, 0, 0},
+	{"GET", "/api/v1/orgs/{id}/tree", api_org_tree, 0, 0},
+
+	{"GET", "/api/v1/users", api_user_list, 0, 0},
+	{"POST", "/api/v1/users", api_user_create, 0, 0},
+	{"GET", "/api/v1/users/{id}", api_user_get, 0, 0},
+	{"PATCH", "/api/v1/users/{id}", api_user_update, 0, 0},
+	{"POST", "/api/v1/users/{id}/password", api_user_reset_password, 0, 16 * 1024},
+	{"GET", "/api/v1/users/{id}/grants", api_grant_list, 0, 0},
+	{"POST", "/api/v1/users/{id}/grants", api_grant_create, 0, 0},
+	{"DELETE", "/api/v1/users/{id}/grants/{gid}", api_grant_delete, 0, 0},
+	{"GET", "/api/v1/users/{id}/duties", api_duty_list, 0, 0},
+	{"POST", "/api/v1/users/{id}/duties", api_duty_create, 0, 0},
+	{"DELETE", "/api/v1/users/{id}/duties/{did}", api_duty_delete, 0, 0},
+
+	{"GET", "/api/v1/committees", api_committee_list, 0, 0},
+	{"POST", "/api/v1/committees", api_committee_create, 0, 0},
+	{"GET", "/api/v1/committees/{id}", api_committee_get, 0, 0},
+	{"PATCH", "/api/v1/committees/{id}", api_committee_update, 0, 0},
+	{"DELETE", "/api/v1/committees/{id}", api_committee_delete, 0, 0},
+
+	{"GET", "/api/v1/audit", api_audit_list, 0, 0},
+	{"GET", "/api/v1/audit/verify", api_audit_verify, 0, 0},
+	{NULL, NULL, NULL, 0, 0},
+};

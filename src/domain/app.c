@@ -1,0 +1,88 @@
+/*
+ * The application object and the pass-through to the store that the upper
+ * layers need.
+ */
+#include "core/common.h"
+#include "domain/app.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "store/repo.h"
+
+void app_settings_default(struct settings *s)
+{
+	s->idle_timeout = 30 * 60;
+	s->session_lifetime = 12 * 3600;
+	s->password_max_age = 90 * 86400;
+	s->lockout_failures = 5;
+	s->lockout_seconds = 15 * 60;
+	s->touch_interval = 60;
+}
+
+int app_open(struct app *app, const char *url, int pool, char *err, size_t errlen)
+{
+	memset(app, 0, sizeof(*app));
+	app_settings_default(&app->settings);
+	return store_open(url, pool, &app->store, err, errlen);
+}
+
+void app_close(struct app *app)
+{
+	store_close(app->store);
+	app->store = NULL;
+}
+
+int app_acquire(struct app *app, struct db **out)
+{
+	return store_acquire(app->store, out);
+}
+
+void app_release(struct app *app, struct db *db)
+{
+	store_release(app->store, db);
+}
+
+int app_begin(struct db *db)
+{
+	return db_begin(db);
+}
+
+int app_begin_read(struct db *db)
+{
+	return db_begin_read(db);
+}
+
+int app_commit(struct db *db)
+{
+	return db_commit(db);
+}
+
+void app_rollback(struct db *db)
+{
+	db_rollback(db);
+}
+
+int app_migrate(struct app *app, int *applied, char *err, size_t errlen)
+{
+	return migrate_up(app->store, applied, err, errlen);
+}
+
+int app_check_schema(struct app *app, char *err, size_t errlen)
+{
+	return migrate_check(app->store, err, errlen);
+}
+
+int app_schema_version(struct app *app, int *have, int *latest)
+{
+	*latest = migrate_latest(app->store);
+	return migrate_current(app->store, have);
+}
+
+int app_backup(struct app *app, const char *dest, char *err, size_t errlen)
+{
+	return store_backup(app->store, dest, err, errlen);
+}
+
+bool app_is_sqlite(const struct app *app)
+{
+	return store_kind_of(app->store) == STORE_SQLITE;
+}

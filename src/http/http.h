@@ -1,0 +1,181 @@
+/*
+ * The HTTP layer: a libmicrohttpd server, a router from method and path
+ * pattern to handler, per-request arenas, JSON in and out, the error shape
+ * every client relies on, limits, the access log and static files for the
+ * web front end.  It knows nothing of sessions, roles or the database: the
+ * application hands it a route table, an opaque app pointer and an
+ * authenticate hook that runs before every non-public handler.
+ */
+#ifndef ZRZ_HTTP_HTTP_H
+#define ZRZ_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct req;
+struct http_server;
+
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0,      /* no session needed (login, health) */
+	ROUTE_PWCHANGE_OK = 1 << 1, /* allowed while the password must change */
+	ROUTE_RAW_BODY = 1 << 2,    /* body is not JSON (uploads) */
+};
+
+typedef int (*route_fn)(struct req *r);
+
+struct route {
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/v1/orgs/{id}" */
+	route_fn handler;
+	unsigned flags;
+	size_t body_cap; /* 0: the server's default JSON cap */
+};
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 6
+
+struct req_param {
+	const char *name;
+	const char *value;
+};
+
+struct req {
+	struct arena *arena;
+	void *conn; /* struct MHD_Connection * */
+	const char *method;
+	const char *path;
+	const struct route *route;
+	struct req_param params[REQ_MAX_PARAMS];
+	int nparams;
+	char *body;
+	size_t body_len;
+	size_t body_alloc;
+	const char *client; /* peer address, "127.0.0.1" */
+	bool tls;
+	char request_id[20];
+
+	/* Set by the application. */
+	void *app;
+	void *session;
+	void *db;
+	int64_t user_id;
+
+	/* Error detail recorded by req_fail(). */
+	const char *err_field;
+	const char *err_msg;
+
+	/* The reply. */
+	int status;
+	char *resp_body; /* malloc'ed; handed to MHD */
+	size_t resp_len;
+	const char *resp_type;
+	const char *headers[REQ_MAX_HEADERS][2];
+	int nheaders;
+	bool replied;
+	bool close_after;
+	int static_fd; /* a file to send instead of resp_body, or -1 */
+	uint64_t static_size;
+	uint64_t sent_bytes;
+
+	/* Internal state of the server. */
+	struct buf_state {
+		size_t cap;
+		bool too_big;
+		bool timed_out;
+		uint64_t discarded;
+	} in;
+	int64_t started_us;
+};
+
+struct http_config {
+	const char *listen;  /* "127.0.0.1:8080" */
+	const char *web_dir; /* NULL: no static files */
+	int threads;         /* 0: one per core */
+	size_t body_cap;     /* default JSON body cap, bytes */
+	size_t header_cap;   /* sum of header names and values, bytes */
+	unsigned conn_timeout;    /* idle connection timeout, seconds */
+	unsigned request_timeout; /* whole request body deadline, seconds */
+	unsigned max_conns;
+	const struct route *routes; /* terminated by a NULL method */
+	void *app;
+	/* Runs before every handler without ROUTE_PUBLIC; nonzero stops it. */
+	int (*authenticate)(struct req *r);
+	/* Runs when the request ends, before its arena is freed. */
+	void (*finish)(struct req *r);
+};
+
+/* Start listening; *out is the running server.  Errors go to err. */
+int http_start(const struct http_config *cfg, struct http_server **out, char *err, size_t errlen);
+/* The port actually bound (useful with port 0). */
+unsigned http_port(const struct http_server *s);
+/* Stop accepting, let in-flight requests finish (up to grace_ms), stop. */
+void http_stop(struct http_server *s, int grace_ms);
+
+/* ---- requests ---- */
+
+/* A {name} path parameter of the matched route, or NULL. */
+const char *req_param(struct req *r, const char *name);
+/* A path parameter that must be a positive id; 404 otherwise. */
+int req_param_id(struct req *r, const char *name, int64_t *out);
+const char *req_query(struct req *r, const char *name);
+const char *req_header(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+
+/*
+ * Query helpers that check and fail in one call: when the parameter is
+ * present but malformed or out of range they record a Chinese message for
+ * field name and return ZRZ_EBADREQ/ZRZ_EINVAL; when absent *out = def.
+ */
+int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def,
+		  int64_t *out);
+int req_query_str(struct req *r, const char *name, size_t max_chars, const char **out);
+int req_query_bool(struct req *r, const char *name, bool *out);
+/* page and size (1..200, default 25) as offset and limit. */
+int req_page(struct req *r, int64_t *offset, int64_t *limit);
+
+/* Record the detail of an error and return code (for `return req_fail(...)`). */
+int req_fail(struct req *r, int code, const char *field, const char *msg);
+int req_failf(struct req *r, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- JSON bodies ---- */
+
+/* Parse the body as one JSON object (duplicate keys rejected). */
+int req_json(struct req *r, json_t **out);
+/* Fail with 400 when obj has a key not in the NULL-terminated list. */
+int req_json_allow(struct req *r, json_t *obj, const char *const *keys);
+/*
+ * Read a string field: valid UTF-8 text, trimmed of nothing, between
+ * min_chars and max_chars characters.  Absent or null: *out = NULL, and an
+ * error only when required.
+ */
+int req_json_str(struct req *r, json_t *obj, const char *key, bool required, size_t min_chars,
+		 size_t max_chars, const char **out);
+int req_json_int(struct req *r, json_t *obj, const char *key, bool required, int64_t min,
+		 int64_t max, int64_t *out, bool *present);
+int req_json_bool(struct req *r, json_t *obj, const char *key, bool *out, bool *present);
+/* A string that must be one of the NULL-terminated values. */
+int req_json_enum(struct req *r, json_t *obj, const char *key, bool required,
+		  const char *const *values, const char **out);
+
+/* ---- replies ---- */
+
+/* Reply with j serialized (steals the reference). */
+int req_reply_json(struct req *r, int status, json_t *j);
+/* Reply with bytes the caller owns until the request ends (copied). */
+int req_reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n);
+/* 204 No Content. */
+int req_reply_empty(struct req *r);
+/* Add a response header (name and value must live as long as the request). */
+void req_add_header(struct req *r, const char *name, const char *value);
+
+/* The Chinese name of a JSON field for messages ("name" -> "名称"). */
+const char *http_field_label(const char *key);
+
+/* {"items": items, "total": total} */
+json_t *json_page(json_t *items, int64_t total);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * The rows the repositories read and write.  Strings are owned by the arena
+ * passed to the repository function that filled the struct.
+ */
+#ifndef ZRZ_STORE_MODEL_H
+#define ZRZ_STORE_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct org {
+	int64_t id;
+	int64_t parent_id; /* 0 for a root */
+	const char *path;  /* "/1/7/42/" */
+	const char *name;
+	const char *kind;
+	int64_t sort;
+	int64_t created_at;
+	int64_t updated_at;
+	bool has_children;
+};
+
+struct user {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name;
+	const char *login;
+	const char *name;
+	const char *pass_hash;
+	int64_t pass_changed_at;
+	bool must_change;
+	bool locked;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct grant {
+	int64_t id;
+	int64_t user_id;
+	int64_t org_id;
+	const char *role;
+	const char *scope; /* "self" or "subtree" */
+	const char *org_path;
+	const char *org_name;
+};
+
+struct duty {
+	int64_t id;
+	int64_t user_id;
+	int64_t org_id;
+	const char *area;
+};
+
+struct committee_member {
+	int64_t id;
+	int64_t committee_id;
+	const char *position;
+	const char *name;
+	int64_t user_id; /* 0 when the member is not a user */
+	const char *title;
+	int64_t sort;
+};
+
+struct committee {
+	int64_t id;
+	int64_t org_id;
+	const char *name;
+	int64_t created_at;
+	int64_t updated_at;
+	struct committee_member *members;
+	int nmembers;
+};
+
+struct session_row {
+	int64_t id;
+	int64_t user_id;
+	const char *csrf;
+	int64_t created_at;
+	int64_t last_seen;
+	int64_t expires_at;
+};
+
+struct login_failure {
+	int64_t failures;
+	int64_t last_at;
+	int64_t locked_until;
+};
+
+struct audit_row {
+	int64_t seq;
+	int64_t at;
+	int64_t user_id; /* 0: none (CLI, failed login of an unknown name) */
+	int64_t org_id;  /* 0: none */
+	const char *action;
+	const char *entity;
+	int64_t entity_id; /* 0: none */
+	const char *detail; /* JSON text */
+	const char *client;
+	const char *prev_hash;
+	const char *hash;
+	const char *user_login; /* filled by listings */
+};
+
+struct audit_filter {
+	int64_t user_id;
+	int64_t org_id;
+	const char *org_path; /* restrict to orgs under this path (and org-less rows if root) */
+	bool include_orgless;
+	const char *action;
+	const char *entity;
+	int64_t from; /* 0: open */
+	int64_t to;   /* 0: open */
+};
+
+#endif

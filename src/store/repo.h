@@ -1,0 +1,123 @@
+/*
+ * Repositories: every query zerenzhi runs, one function each, written once
+ * in the SQL both engines speak.  Each takes a connection from the pool
+ * (struct db) and, when it returns rows, an arena that will own them.
+ * Functions that write expect the caller to hold a write transaction
+ * (db_begin) so that the change and its audit row commit together.
+ * Return codes: ZRZ_OK, ZRZ_ENOTFOUND when the row does not exist,
+ * ZRZ_ECONFLICT on unique or foreign-key violations, other ZRZ_E* on failure.
+ */
+#ifndef ZRZ_STORE_REPO_H
+#define ZRZ_STORE_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/model.h"
+
+struct arena;
+struct db;
+struct store;
+
+/* ---- org ---- */
+int store_org_get(struct db *db, struct arena *a, int64_t id, struct org *out);
+/* Insert under parent (0: a root) and set its path; *id receives the id. */
+int store_org_insert(struct db *db, int64_t parent_id, const char *parent_path, const char *name,
+		     const char *kind, int64_t sort, int64_t now, int64_t *id, const char **path,
+		     struct arena *a);
+int store_org_update(struct db *db, int64_t id, const char *name, const char *kind, int64_t sort,
+		     int64_t now);
+/* Give org id the parent new_parent (0: root) and rewrite the paths of it
+ * and all its descendants from old_path to new_path. */
+int store_org_move(struct db *db, int64_t id, int64_t new_parent, const char *old_path,
+		   const char *new_path, int64_t now);
+int store_org_delete(struct db *db, int64_t id);
+/* Children of parent (0: roots), ordered by sort, id. */
+int store_org_children(struct db *db, struct arena *a, int64_t parent, int64_t offset,
+		       int64_t limit, struct org **items, int *n, int64_t *total);
+/* The whole subtree under path (itself included), ordered by path. */
+int store_org_subtree(struct db *db, struct arena *a, const char *path, int64_t limit,
+		      struct org **items, int *n);
+/* How many rows of any kind still belong to org id (children, users,
+ * grants, committees); deletion needs zero. */
+int store_org_dependents(struct db *db, int64_t id, int64_t *count);
+int store_org_count(struct db *db, int64_t *count);
+
+/* ---- users ---- */
+int store_user_get(struct db *db, struct arena *a, int64_t id, struct user *out);
+int store_user_by_login(struct db *db, struct arena *a, const char *login, struct user *out);
+int store_user_insert(struct db *db, int64_t org_id, const char *login, const char *name,
+		      const char *pass_hash, bool must_change, int64_t now, int64_t *id);
+int store_user_update(struct db *db, int64_t id, int64_t org_id, const char *name, bool locked,
+		      int64_t now);
+int store_user_set_password(struct db *db, int64_t id, const char *pass_hash, bool must_change,
+			    int64_t now);
+/* Users of org id, or of every org under path when path is non-NULL; q
+ * filters login and name by substring. */
+int store_user_list(struct db *db, struct arena *a, int64_t org_id, const char *path,
+		    const char *q, int64_t offset, int64_t limit, struct user **items, int *n,
+		    int64_t *total);
+int store_user_count(struct db *db, int64_t *count);
+
+int store_grant_list(struct db *db, struct arena *a, int64_t user_id, struct grant **items,
+		     int *n);
+int store_grant_get(struct db *db, struct arena *a, int64_t id, struct grant *out);
+int store_grant_insert(struct db *db, int64_t user_id, int64_t org_id, const char *role,
+		       const char *scope, int64_t now, int64_t *id);
+int store_grant_delete(struct db *db, int64_t id);
+
+int store_duty_list(struct db *db, struct arena *a, int64_t user_id, struct duty **items, int *n);
+int store_duty_get(struct db *db, struct arena *a, int64_t id, struct duty *out);
+int store_duty_insert(struct db *db, int64_t user_id, int64_t org_id, const char *area,
+		      int64_t now, int64_t *id);
+int store_duty_delete(struct db *db, int64_t id);
+
+int store_login_failure_get(struct db *db, const char *login, struct login_failure *out);
+int store_login_failure_set(struct db *db, const char *login, const struct login_failure *f);
+int store_login_failure_clear(struct db *db, const char *login);
+
+/* ---- sessions ---- */
+int store_session_insert(struct db *db, const char *token_hash, int64_t user_id,
+			 const char *csrf, int64_t now, int64_t expires_at, const char *client,
+			 int64_t *id);
+/* The session with token_hash and its user, in one indexed read. */
+int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
+			 struct session_row *s, struct user *u);
+int store_session_touch(struct db *db, int64_t id, int64_t now);
+int store_session_delete(struct db *db, int64_t id);
+/* End every session of user_id except keep_id (0: all). */
+int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);
+int store_session_purge(struct db *db, int64_t now, int64_t idle_before);
+
+/* ---- committees ---- */
+int store_committee_list(struct db *db, struct arena *a, int64_t org_id, struct committee **items,
+			 int *n);
+/* The committee with its members. */
+int store_committee_get(struct db *db, struct arena *a, int64_t id, struct committee *out);
+int store_committee_insert(struct db *db, int64_t org_id, const char *name, int64_t now,
+			   int64_t *id);
+int store_committee_update(struct db *db, int64_t id, const char *name, int64_t now);
+int store_committee_delete(struct db *db, int64_t id);
+/* Replace all members of committee id with the given ones. */
+int store_committee_set_members(struct db *db, int64_t id, const struct committee_member *m,
+				int n);
+
+/* ---- audit ---- */
+/* The last row's seq and hash (0 and "" for an empty trail). */
+int store_audit_tail(struct db *db, int64_t *seq, char hash[65]);
+int store_audit_insert(struct db *db, const struct audit_row *row);
+int store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
+		     int64_t offset, int64_t limit, struct audit_row **items, int *n,
+		     int64_t *total);
+/* Call fn for every row in seq order; stops when fn returns nonzero and
+ * returns that value.  The row's strings are valid only during the call. */
+int store_audit_each(struct db *db, int (*fn)(void *ctx, const struct audit_row *row),
+		     void *ctx);
+int store_audit_count(struct db *db, int64_t *count);
+
+/* ---- maintenance ---- */
+/* Copy the live database to dest with the engine's online backup. */
+int store_backup(struct store *s, const char *dest, char *err, size_t errlen);
+
+#endif
