@@ -61,6 +61,9 @@ int api_begin(struct req *r, struct db **out)
 	int rc = api_db(r, out);
 	if (rc)
 		return rc;
+	/* End the read snapshot the request has used so far. */
+	if (app_in_tx(*out))
+		app_rollback(*out);
 	rc = app_begin(*out);
 	if (rc)
 		return req_fail(r, rc, NULL, "数据库正忙，请稍后再试");
@@ -105,10 +108,23 @@ int api_authenticate(struct req *r)
 	int rc = api_db(r, &db);
 	if (rc)
 		return rc;
+	/* One read snapshot for the session check and the handler's reads:
+	 * SQLite then takes its WAL read lock once per request, not per query. */
+	rc = app_begin_read(db);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
 	struct derr e = {0};
 	rc = session_check(api_app(r), db, r->arena, token, r->client, &s->who, &e);
 	if (rc)
 		return api_fail(r, rc, &e);
+	if (s->who.needs_touch) {
+		app_rollback(db);
+		rc = session_touch(db, &s->who);
+		if (!rc)
+			rc = app_begin_read(db);
+		if (rc)
+			return req_fail(r, rc, NULL, NULL);
+	}
 	s->have_who = true;
 	r->user_id = s->who.user.id;
 	if (is_mutation(r->method)) {

@@ -28,6 +28,7 @@ struct principal {
 	int64_t session_id;
 	const char *csrf;
 	bool must_change;
+	bool needs_touch;
 	struct grant *grants;
 	int ngrants;
 	struct actor actor;

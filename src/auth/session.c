@@ -14,7 +14,6 @@
 #include "domain/user.h"
 #include "store/repo.h"
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #define TOKEN_BYTES 32
@@ -43,10 +42,9 @@ static bool token_wellformed(const char *t)
 
 static void token_hash(const char *token, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_Digest(token, strlen(token), md, &len, EVP_sha256(), NULL);
-	hex_encode(md, 32, out);
+	unsigned char md[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(md, (const unsigned char *)token, strlen(token));
+	hex_encode(md, sizeof(md), out);
 }
 
 static int load_grants(struct db *db, struct arena *a, struct principal *p)
@@ -209,22 +207,20 @@ int session_check(struct app *app, struct db *db, struct arena *a, const char *t
 		out->user.must_change || now - out->user.pass_changed_at > cfg->password_max_age;
 	out->actor.user_id = out->user.id;
 	out->actor.client = client;
-	rc = load_grants(db, a, out);
+	out->needs_touch = now - s.last_seen >= cfg->touch_interval;
+	return load_grants(db, a, out);
+}
+
+int session_touch(struct db *db, const struct principal *p)
+{
+	int rc = app_begin(db);
 	if (rc)
 		return rc;
-	if (now - s.last_seen >= cfg->touch_interval) {
-		rc = app_begin(db);
-		if (!rc) {
-			rc = store_session_touch(db, s.id, now);
-			if (!rc)
-				rc = app_commit(db);
-			else
-				app_rollback(db);
-		}
-		if (rc)
-			return rc;
-	}
-	return ZRZ_OK;
+	rc = store_session_touch(db, p->session_id, time_now());
+	if (!rc)
+		return app_commit(db);
+	app_rollback(db);
+	return rc;
 }
 
 int session_logout(struct db *db, const struct principal *p)

@@ -29,9 +29,14 @@ int session_login(struct app *app, struct db *db, struct arena *a, const char *l
 		  struct derr *e);
 
 /* The principal behind token, or ZRZ_EUNAUTH when the session is unknown,
- * idle too long, past its lifetime, or its user is locked. */
+ * idle too long, past its lifetime, or its user is locked.  Only reads; when
+ * out->needs_touch the caller should call session_touch(). */
 int session_check(struct app *app, struct db *db, struct arena *a, const char *token,
 		  const char *client, struct principal *out, struct derr *e);
+
+/* Record that the session was used now (session_check says when it is due:
+ * at most once a minute, so reads stay reads).  Opens its own transaction. */
+int session_touch(struct db *db, const struct principal *p);
 
 /* End the session and audit it. */
 int session_logout(struct db *db, const struct principal *p);

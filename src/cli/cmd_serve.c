@@ -158,7 +158,7 @@ int cmd_serve(int argc, char **argv)
 		.web_dir = web,
 		.threads = nthreads,
 		.body_cap = (size_t)body,
-		.header_cap = 16 * 1024,
+		.header_cap = 8 * 1024,
 		.conn_timeout = 60,
 		.request_timeout = (unsigned)req_timeout,
 		.max_conns = (unsigned)conns,

@@ -61,6 +61,11 @@ void app_rollback(struct db *db)
 	db_rollback(db);
 }
 
+bool app_in_tx(const struct db *db)
+{
+	return db_in_tx(db);
+}
+
 int app_migrate(struct app *app, int *applied, char *err, size_t errlen)
 {
 	return migrate_up(app->store, applied, err, errlen);

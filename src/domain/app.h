@@ -50,6 +50,7 @@ int app_begin(struct db *db);
 int app_begin_read(struct db *db);
 int app_commit(struct db *db);
 void app_rollback(struct db *db);
+bool app_in_tx(const struct db *db);
 
 /* Bring the schema up to date; *applied gets the number of steps run. */
 int app_migrate(struct app *app, int *applied, char *err, size_t errlen);

@@ -272,7 +272,7 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 	if (!s->cfg.body_cap)
 		s->cfg.body_cap = 1 << 20;
 	if (!s->cfg.header_cap)
-		s->cfg.header_cap = 16 * 1024;
+		s->cfg.header_cap = 8 * 1024;
 	if (!s->cfg.conn_timeout)
 		s->cfg.conn_timeout = 60;
 	if (!s->cfg.max_conns)
@@ -291,7 +291,10 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 		}
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-	size_t mem_limit = s->cfg.header_cap * 2 + 64 * 1024;
+	/* MHD clears a connection's pool for every request: keep it small,
+	 * but big enough that headers up to about 3x our cap reach our own
+	 * JSON 431 rather than MHD's plain one. */
+	size_t mem_limit = s->cfg.header_cap * 3 + 8 * 1024;
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,

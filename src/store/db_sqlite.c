@@ -73,8 +73,17 @@ static bool has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	/* Memory statistics take a global mutex on every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *url, int pool_size, struct store **out, char *err, size_t errlen)
 {
+	pthread_once(&config_once, configure_sqlite);
 	*out = NULL;
 	if (!url || !*url) {
 		snprintf(err, errlen, "未指定数据库地址（--db），例如 sqlite:var/zerenzhi.db");
@@ -226,16 +235,19 @@ void store_release(struct store *s, struct db *db)
 	pthread_mutex_unlock(&s->pool_lock);
 }
 
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+/* Transaction control through cached statements: no parsing per request. */
 static int exec_simple(struct db *db, const char *sql)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		int e = map_rc(db->h, rc, sql);
-		sqlite3_free(msg);
-		return e;
-	}
-	return ZRZ_OK;
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	return db_run(st);
 }
 
 int db_begin(struct db *db)
@@ -243,7 +255,7 @@ int db_begin(struct db *db)
 	if (db->in_tx)
 		return ZRZ_EINTERNAL;
 	pthread_mutex_lock(&db->store->writer);
-	int rc = exec_simple(db, "BEGIN IMMEDIATE");
+	int rc = exec_simple(db, SQL_BEGIN_IMMEDIATE);
 	if (rc) {
 		pthread_mutex_unlock(&db->store->writer);
 		return rc;
@@ -257,7 +269,7 @@ int db_begin_read(struct db *db)
 {
 	if (db->in_tx)
 		return ZRZ_EINTERNAL;
-	int rc = exec_simple(db, "BEGIN");
+	int rc = exec_simple(db, SQL_BEGIN);
 	if (rc)
 		return rc;
 	db->in_tx = true;
@@ -278,9 +290,9 @@ int db_commit(struct db *db)
 {
 	if (!db->in_tx)
 		return ZRZ_EINTERNAL;
-	int rc = exec_simple(db, "COMMIT");
+	int rc = exec_simple(db, SQL_COMMIT);
 	if (rc) {
-		exec_simple(db, "ROLLBACK");
+		exec_simple(db, SQL_ROLLBACK);
 		end_tx(db);
 		return rc;
 	}
@@ -296,7 +308,7 @@ void db_rollback(struct db *db)
 	while ((st = sqlite3_next_stmt(db->h, st)))
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
-	exec_simple(db, "ROLLBACK");
+	exec_simple(db, SQL_ROLLBACK);
 	end_tx(db);
 }
 
