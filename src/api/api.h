@@ -22,6 +22,10 @@ int api_db(struct req *r, struct db **out);
 const struct principal *api_who(struct req *r);
 struct app *api_app(struct req *r);
 
+/* The connection with no transaction open (the request's read snapshot
+ * ended), for domain functions that run their own transactions. */
+int api_db_untx(struct req *r, struct db **out);
+
 /* Begin the request's write transaction / commit it.  A request that ends
  * without committing is rolled back. */
 int api_begin(struct req *r, struct db **out);

@@ -56,6 +56,16 @@ const struct principal *api_who(struct req *r)
 	return s->have_who ? &s->who : NULL;
 }
 
+int api_db_untx(struct req *r, struct db **out)
+{
+	int rc = api_db(r, out);
+	if (rc)
+		return rc;
+	if (app_in_tx(*out))
+		app_rollback(*out);
+	return ZRZ_OK;
+}
+
 int api_begin(struct req *r, struct db **out)
 {
 	int rc = api_db(r, out);

@@ -72,7 +72,7 @@ int api_session_create(struct req *r)
 int api_session_delete(struct req *r)
 {
 	struct db *db;
-	int rc = api_db(r, &db);
+	int rc = api_db_untx(r, &db);
 	if (rc)
 		return rc;
 	rc = session_logout(db, api_who(r));
@@ -102,7 +102,7 @@ int api_me_password(struct req *r)
 	if (rc)
 		return rc;
 	struct db *db;
-	rc = api_db(r, &db);
+	rc = api_db_untx(r, &db);
 	if (rc)
 		return rc;
 	struct derr e = {0};

@@ -27,6 +27,8 @@ static void help(void)
 	     "  --password-days 天      密码有效期（默认 90）\n"
 	     "  --lockout-failures N    连续失败几次锁定账户（默认 5）\n"
 	     "  --lockout-minutes 分钟  锁定时长（默认 15）\n"
+	     "  --request-timeout 秒    请求体在此时间内未传完则答复 408（默认 30）\n"
+	     "  --secure-cookies        会话 Cookie 加 Secure 标记（经 HTTPS 反向代理提供服务时使用）\n"
 	     "  --quiet                 不输出每个请求的访问日志");
 }
 
@@ -58,13 +60,14 @@ int cmd_serve(int argc, char **argv)
 		{"lockout-minutes", required_argument, NULL, 'm'},
 		{"request-timeout", required_argument, NULL, 'r'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"secure-cookies", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *url = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *web = NULL;
 	int64_t threads = 0, body = 1 << 20, conns = 1024, idle = 30, hours = 12, days = 90,
 		failures = 5, minutes = 15, req_timeout = 30;
-	bool web_given = false;
+	bool web_given = false, secure = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -110,6 +113,9 @@ int cmd_serve(int argc, char **argv)
 		case 'q':
 			log_set_access(0);
 			break;
+		case 'S':
+			secure = true;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -144,6 +150,7 @@ int cmd_serve(int argc, char **argv)
 	app.settings.password_max_age = days * 86400;
 	app.settings.lockout_failures = failures;
 	app.settings.lockout_seconds = minutes * 60;
+	app.tls = secure;
 
 	/* Block the stop signals in every thread; this one waits for them. */
 	sigset_t stop;
