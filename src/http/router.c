@@ -92,8 +92,10 @@ int http__dispatch(struct req *r, const struct http_config *cfg, struct http_sta
 		return req_fail(r, ZRZ_ENOTFOUND, NULL, "接口不存在");
 	if (web && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
 		return http__static_serve(web, r);
-	if (web)
+	if (web) {
+		req_add_header(r, "Allow", "GET, HEAD");
 		return req_fail(r, ZRZ_EMETHOD, NULL, NULL);
+	}
 	return req_fail(r, ZRZ_ENOTFOUND, NULL, NULL);
 }
 
@@ -291,8 +293,10 @@ int req_json_str(struct req *r, json_t *obj, const char *key, bool required, siz
 		return req_failf(r, ZRZ_EBADREQ, key, "%s应为文本", http_field_label(key));
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
+	/* The JSON parser already refused invalid UTF-8; what is left is
+	 * well-formed text with characters a name may not hold. */
 	if (strlen(s) != n || !utf8_valid_text(s, n))
-		return req_failf(r, ZRZ_EBADREQ, key, "%s含有无效字符", http_field_label(key));
+		return req_failf(r, ZRZ_EINVAL, key, "%s含有无效的控制字符", http_field_label(key));
 	size_t chars = utf8_count(s, n);
 	if (required && (chars == 0 || str_blank(s)))
 		return req_failf(r, ZRZ_EINVAL, key, "%s不能为空", http_field_label(key));
