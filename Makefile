@@ -7,14 +7,29 @@ DB         ?= var/zerenzhi.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-san run test test-unit test-api bench clean
+.PHONY: all deps web build build-san run test test-unit test-api bench clean
 
 all: build
 
 deps:
 	@scripts/deps
 
-build: deps
+# The web front end (web/dist, served by zerenzhi serve).  npm ci runs only
+# when node_modules is missing or older than the lock file; the bundle is
+# rebuilt only when a source file is newer than it.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) \
+	web/index.html web/vite.config.js web/tools/dist-plugins.js web/package.json web/package-lock.json
+
+web: deps web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	@cd web && npm run build
+
+build: deps web
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
