@@ -20,6 +20,9 @@ static int time_query(struct req *r, const char *name, int64_t *out)
 		return rc;
 	if (!time_parse(v, out))
 		return req_failf(r, ZRZ_EINVAL, name, "参数 %s 应为日期（YYYY-MM-DD）或带时区的时间", name);
+	/* A plain date as the end means through the end of that day. */
+	if (!strcmp(name, "to") && strlen(v) == 10)
+		*out += 86400;
 	return ZRZ_OK;
 }
 

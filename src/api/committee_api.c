@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/committee.h"
 #include "domain/org.h"
+#include "domain/user.h"
 
 #define EDITORS (ROLE_SYSADMIN | ROLE_SECRETARY | ROLE_OFFICE)
 
@@ -74,6 +75,26 @@ static int parse_members(struct req *r, json_t *body, struct committee_member **
 		}
 	}
 	*n = (int)count;
+	return ZRZ_OK;
+}
+
+/* Members linked to user accounts may only name users the caller sees. */
+static int check_member_users(struct req *r, struct db *db, const struct committee_member *m,
+			      int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!m[i].user_id)
+			continue;
+		struct user u;
+		struct org o;
+		int rc = user_get(db, r->arena, m[i].user_id, &u);
+		if (!rc)
+			rc = org_get(db, r->arena, u.org_id, &o);
+		if (rc == ZRZ_ENOTFOUND || (!rc && !scope_sees(api_who(r), o.path)))
+			return req_failf(r, ZRZ_EINVAL, "members", "第 %d 位成员关联的用户不存在", i + 1);
+		if (rc)
+			return req_fail(r, rc, NULL, NULL);
+	}
 	return ZRZ_OK;
 }
 
@@ -152,6 +173,9 @@ int api_committee_create(struct req *r)
 		return rc;
 	if (!scope_can(api_who(r), o.path, EDITORS))
 		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "只有书记、办公室或系统管理员可以维护领导小组");
+	rc = check_member_users(r, db, members, n);
+	if (rc)
+		return rc;
 	struct committee c;
 	struct derr e = {0};
 	rc = committee_create(db, r->arena, &api_who(r)->actor, org_id, name, members, n, &c, &e);
@@ -194,6 +218,8 @@ int api_committee_update(struct req *r)
 		return rc;
 	if (!scope_can(api_who(r), o.path, EDITORS))
 		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "只有书记、办公室或系统管理员可以维护领导小组");
+	if (present && (rc = check_member_users(r, db, members, n)))
+		return rc;
 	struct derr e = {0};
 	rc = committee_update(db, r->arena, &api_who(r)->actor, id, name,
 			      present ? members : NULL, n, &c, &e);

@@ -36,6 +36,26 @@ static int visible_user(struct req *r, struct db *db, int64_t id, struct user *u
 	return ZRZ_OK;
 }
 
+/*
+ * 三员分立: the system administrator must not be able to take over the
+ * security administrator's or the auditor's account (a reset password or a
+ * lock would do it).  Their passwords are changed by themselves, or with
+ * zerenzhi user passwd on the server.
+ */
+static int guard_admin_account(struct req *r, struct db *db, const struct user *u)
+{
+	struct grant *g;
+	int n;
+	int rc = user_grants(db, r->arena, u->id, &g, &n);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(g[i].role, "secadmin") || !strcmp(g[i].role, "auditor"))
+			return req_fail(r, ZRZ_EFORBIDDEN, NULL,
+					"三员分立：系统管理员不能重置或停用安全管理员、安全审计员的账户");
+	return ZRZ_OK;
+}
+
 static json_t *user_full_json(struct req *r, struct db *db, const struct user *u)
 {
 	json_t *j = user_json(u);
@@ -208,6 +228,8 @@ int api_user_update(struct req *r)
 		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "只有系统管理员可以修改用户");
 	if (has_locked && locked && id == p->user.id)
 		return req_fail(r, ZRZ_EFORBIDDEN, "locked", "不能停用自己的账户");
+	if (has_locked && locked != u.locked && (rc = guard_admin_account(r, db, &u)))
+		return rc;
 	if (has_org && org_id != u.org_id) {
 		struct org no;
 		rc = visible_org(r, db, org_id, &no, "org_id");
@@ -258,6 +280,9 @@ int api_user_reset_password(struct req *r)
 		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "只有系统管理员可以重置密码");
 	if (id == p->user.id)
 		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "请通过“修改密码”修改自己的密码");
+	rc = guard_admin_account(r, db, &u);
+	if (rc)
+		return rc;
 	char generated[17];
 	if (password) {
 		const char *why = password_policy(u.login, password);

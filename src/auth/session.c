@@ -63,6 +63,48 @@ static const char *failure_key(struct arena *a, const char *login)
 	return arena_strndup(a, login, n > 64 ? 64 : n);
 }
 
+/*
+ * Count one failed password check of login key inside a write transaction,
+ * lock the name when the count reaches the limit, and audit it as action.
+ * *locked says whether this failure set the lock.
+ */
+static int record_failure(struct app *app, struct db *db, const char *key,
+			  const struct actor *who, int64_t org, const char *action, bool *locked)
+{
+	const struct settings *cfg = &app->settings;
+	int64_t now = time_now();
+	struct login_failure lf;
+	int rc = app_begin(db);
+	if (rc)
+		return rc;
+	/* Re-read inside the transaction: concurrent failures all count. */
+	rc = store_login_failure_get(db, key, &lf);
+	if (rc)
+		goto fail;
+	lf.failures++;
+	lf.last_at = now;
+	*locked = lf.failures >= cfg->lockout_failures;
+	if (*locked) {
+		lf.locked_until = now + cfg->lockout_seconds;
+		lf.failures = 0;
+	}
+	rc = store_login_failure_set(db, key, &lf);
+	/* A locked name loses its sessions too, so guessing cannot go on. */
+	if (!rc && *locked && who->user_id)
+		rc = store_session_delete_user(db, who->user_id, 0);
+	if (!rc)
+		rc = audit_log(db, who, org, action, "session", 0,
+			       json_pack("{s:s, s:b}", "login", key, "locked", *locked));
+	if (!rc)
+		rc = app_commit(db);
+	if (rc)
+		goto fail;
+	return ZRZ_OK;
+fail:
+	app_rollback(db);
+	return rc;
+}
+
 int session_login(struct app *app, struct db *db, struct arena *a, const char *login,
 		  const char *password, const char *client, struct login_result *out,
 		  struct derr *e)
@@ -101,29 +143,11 @@ int session_login(struct app *app, struct db *db, struct arena *a, const char *l
 	}
 
 	bool ok = password_verify(exists ? u.pass_hash : NULL, password);
-	rc = app_begin(db);
-	if (rc)
-		return rc;
 	if (!ok) {
-		/* Re-read inside the transaction: concurrent failures all count. */
-		rc = store_login_failure_get(db, key, &lf);
+		bool locks = false;
+		rc = record_failure(app, db, key, &who, org, "session.login_failed", &locks);
 		if (rc)
-			goto fail;
-		lf.failures++;
-		lf.last_at = now;
-		bool locks = lf.failures >= cfg->lockout_failures;
-		if (locks) {
-			lf.locked_until = now + cfg->lockout_seconds;
-			lf.failures = 0;
-		}
-		rc = store_login_failure_set(db, key, &lf);
-		if (!rc)
-			rc = audit_log(db, &who, org, "session.login_failed", "session", 0,
-				       json_pack("{s:s, s:b}", "login", key, "locked", locks));
-		if (!rc)
-			rc = app_commit(db);
-		if (rc)
-			goto fail;
+			return rc;
 		if (locks)
 			return derr_set(e, ZRZ_ELOCKED, NULL,
 					arena_printf(a, "连续 %lld 次登录失败，账户已被锁定 %lld 分钟",
@@ -131,6 +155,9 @@ int session_login(struct app *app, struct db *db, struct arena *a, const char *l
 						     (long long)(cfg->lockout_seconds / 60)));
 		return derr_set(e, ZRZ_EUNAUTH, NULL, "登录名或密码错误");
 	}
+	rc = app_begin(db);
+	if (rc)
+		return rc;
 	if (u.locked) {
 		rc = audit_log(db, &who, org, "session.login_refused", "session", 0,
 			       json_pack("{s:s, s:s}", "login", key, "reason", "disabled"));
@@ -242,13 +269,23 @@ int session_change_password(struct app *app, struct db *db, struct arena *a,
 			    const struct principal *p, const char *old_pw, const char *new_pw,
 			    struct derr *e)
 {
-	(void)app;
 	struct user u;
 	int rc = store_user_get(db, a, p->user.id, &u);
 	if (rc)
 		return rc;
-	if (!password_verify(u.pass_hash, old_pw))
+	if (!password_verify(u.pass_hash, old_pw)) {
+		/* Wrong old passwords count like failed logins, so a session
+		 * left open cannot be used to guess the password. */
+		bool locks = false;
+		rc = record_failure(app, db, u.login, &p->actor, u.org_id,
+				    "user.password_change_failed", &locks);
+		if (rc)
+			return rc;
+		if (locks)
+			return derr_set(e, ZRZ_ELOCKED, "old_password",
+					"原密码连续输错次数过多，账户已被锁定，请稍后重新登录");
 		return derr_set(e, ZRZ_EINVAL, "old_password", "原密码不正确");
+	}
 	const char *why = password_policy(u.login, new_pw);
 	if (why)
 		return derr_set(e, ZRZ_EINVAL, "new_password", why);

@@ -1,6 +1,6 @@
 /*
  * Hash chain of the audit trail.  The hashed content is every column but the
- * hash itself, each followed by a newline, numbers in decimal, absent values
+ * hash itself (the unit's path at the time included), each followed by a newline, numbers in decimal, absent values
  * as empty text; the previous row's hash comes first, so a row cannot be
  * moved, removed or changed without breaking every later link's check.
  */
@@ -38,6 +38,7 @@ void audit_hash(const struct audit_row *row, char out[65])
 	update_int(ctx, row->at);
 	update_int(ctx, row->user_id);
 	update_int(ctx, row->org_id);
+	update_str(ctx, row->org_path);
 	update_str(ctx, row->action);
 	update_str(ctx, row->entity);
 	update_int(ctx, row->entity_id);
@@ -64,6 +65,14 @@ int audit_log(struct db *db, const struct actor *who, int64_t org_id, const char
 		return ZRZ_EINTERNAL;
 	int64_t seq;
 	char prev[65];
+	char path[512] = "";
+	if (org_id) {
+		int prc = store_org_path(db, org_id, path, sizeof(path));
+		if (prc && prc != ZRZ_ENOTFOUND) {
+			free(text);
+			return prc;
+		}
+	}
 	int rc = store_audit_tail(db, &seq, prev);
 	if (rc) {
 		free(text);
@@ -74,6 +83,7 @@ int audit_log(struct db *db, const struct actor *who, int64_t org_id, const char
 		.at = time_now(),
 		.user_id = who ? who->user_id : 0,
 		.org_id = org_id,
+		.org_path = path[0] ? path : NULL,
 		.action = action,
 		.entity = entity,
 		.entity_id = entity_id,

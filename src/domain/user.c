@@ -172,9 +172,12 @@ int user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		json_object_set_new(detail, "locked", json_pack("[b,b]", cur.locked, *locked));
 	rc = store_user_update(db, id, org_id ? *org_id : cur.org_id, name ? name : cur.name,
 			       locked ? *locked : cur.locked, time_now());
-	/* A locked account loses its sessions at once. */
+	/* A locked account loses its sessions at once; unlocking also ends a
+	 * lockout after failed logins. */
 	if (!rc && locked && *locked)
 		rc = store_session_delete_user(db, id, 0);
+	if (!rc && locked && !*locked)
+		rc = store_login_failure_clear(db, cur.login);
 	if (!rc)
 		rc = store_user_get(db, a, id, out);
 	if (rc) {
@@ -194,7 +197,8 @@ int user_set_password(struct db *db, const struct actor *who, const struct user 
 	int rc = store_user_set_password(db, u->id, pass_hash, must_change, time_now());
 	if (!rc)
 		rc = store_session_delete_user(db, u->id, keep_session);
-	if (!rc && !must_change)
+	/* A new password, temporary or not, ends a lockout. */
+	if (!rc)
 		rc = store_login_failure_clear(db, u->login);
 	if (rc)
 		return rc;

@@ -30,8 +30,8 @@ int store_audit_tail(struct db *db, int64_t *seq, char hash[65])
 }
 
 static const char SQL_INSERT[] =
-	"INSERT INTO audit (seq, at, user_id, org_id, action, entity, entity_id, detail, client,"
-	" prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO audit (seq, at, user_id, org_id, org_path, action, entity, entity_id, detail,"
+	" client, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_audit_insert(struct db *db, const struct audit_row *row)
 {
@@ -43,19 +43,20 @@ int store_audit_insert(struct db *db, const struct audit_row *row)
 	db_bind_int64(st, 2, row->at);
 	db_bind_id(st, 3, row->user_id);
 	db_bind_id(st, 4, row->org_id);
-	db_bind_text(st, 5, row->action);
-	db_bind_text(st, 6, row->entity);
-	db_bind_id(st, 7, row->entity_id);
-	db_bind_text(st, 8, row->detail);
-	db_bind_text(st, 9, row->client);
-	db_bind_text(st, 10, row->prev_hash);
-	db_bind_text(st, 11, row->hash);
+	db_bind_text(st, 5, row->org_path);
+	db_bind_text(st, 6, row->action);
+	db_bind_text(st, 7, row->entity);
+	db_bind_id(st, 8, row->entity_id);
+	db_bind_text(st, 9, row->detail);
+	db_bind_text(st, 10, row->client);
+	db_bind_text(st, 11, row->prev_hash);
+	db_bind_text(st, 12, row->hash);
 	return db_run(st);
 }
 
 #define AUDIT_COLS                                                                          \
 	"a.seq, a.at, coalesce(a.user_id, 0), coalesce(a.org_id, 0), a.action, a.entity,"  \
-	" coalesce(a.entity_id, 0), a.detail, a.client, a.prev_hash, a.hash"
+	" coalesce(a.entity_id, 0), a.detail, a.client, a.prev_hash, a.hash, a.org_path"
 
 static void read_row(struct db_stmt *st, struct arena *a, struct audit_row *r)
 {
@@ -70,16 +71,21 @@ static void read_row(struct db_stmt *st, struct arena *a, struct audit_row *r)
 	r->client = store__text(st, 8, a);
 	r->prev_hash = store__text(st, 9, a);
 	r->hash = store__text(st, 10, a);
+	r->org_path = store__text(st, 11, a);
 }
 
 /*
  * ?1 user, ?2 org, ?3/?4 path range, ?5 include rows without org, ?6 action,
- * ?7 entity, ?8 from, ?9 to.  NULL parameters do not filter.
+ * ?7 entity, ?8 from, ?9 to.  NULL parameters do not filter.  A row is in a
+ * subtree when its unit is there now or was there when the row was written
+ * (a deleted unit's history stays with its parent; a moved unit's goes with
+ * it).
  */
 #define AUDIT_WHERE                                                                    \
 	" FROM audit a LEFT JOIN org o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.user_id" \
 	" WHERE (?1 IS NULL OR a.user_id = ?1) AND (?2 IS NULL OR a.org_id = ?2)"       \
-	" AND (?3 IS NULL OR (o.path >= ?3 AND o.path < ?4) OR (?5 = 1 AND a.org_id IS NULL))" \
+	" AND (?3 IS NULL OR (o.path >= ?3 AND o.path < ?4)"                            \
+	" OR (a.org_path >= ?3 AND a.org_path < ?4) OR (?5 = 1 AND a.org_id IS NULL))" \
 	" AND (?6 IS NULL OR a.action = ?6) AND (?7 IS NULL OR a.entity = ?7)"          \
 	" AND (?8 IS NULL OR a.at >= ?8) AND (?9 IS NULL OR a.at < ?9)"
 
@@ -125,7 +131,7 @@ int store_audit_list(struct db *db, struct arena *a, const struct audit_filter *
 		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
 		struct audit_row *r = &(*items)[(*n)++];
 		read_row(st, a, r);
-		r->user_login = store__text(st, 11, a);
+		r->user_login = store__text(st, 12, a);
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
@@ -154,6 +160,7 @@ int store_audit_each(struct db *db, int (*fn)(void *ctx, const struct audit_row 
 		r.client = db_col_text(st, 8);
 		r.prev_hash = db_col_text(st, 9);
 		r.hash = db_col_text(st, 10);
+		r.org_path = db_col_text(st, 11);
 		r.user_login = NULL;
 		int stop = fn(ctx, &r);
 		if (stop) {

@@ -91,6 +91,7 @@ struct audit_row {
 	int64_t at;
 	int64_t user_id; /* 0: none (CLI, failed login of an unknown name) */
 	int64_t org_id;  /* 0: none */
+	const char *org_path; /* the unit's path when the row was written */
 	const char *action;
 	const char *entity;
 	int64_t entity_id; /* 0: none */

@@ -258,3 +258,26 @@ int store_org_count(struct db *db, int64_t *count)
 		return rc;
 	return store__one_int(st, count);
 }
+
+static const char SQL_PATH[] = "SELECT path FROM org WHERE id = ?";
+
+int store_org_path(struct db *db, int64_t id, char *out, size_t n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_PATH, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc != ZRZ_ROW)
+		return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+	const char *p = db_col_text(st, 0);
+	size_t len = p ? strlen(p) : 0;
+	if (len >= n) {
+		db_reset(st);
+		return ZRZ_ETOOBIG;
+	}
+	memcpy(out, p ? p : "", len + 1);
+	db_reset(st);
+	return ZRZ_OK;
+}

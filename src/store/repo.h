@@ -43,6 +43,8 @@ int store_org_subtree(struct db *db, struct arena *a, const char *path, int64_t 
  * grants, committees); deletion needs zero. */
 int store_org_dependents(struct db *db, int64_t id, int64_t *count);
 int store_org_count(struct db *db, int64_t *count);
+/* Just the path of org id, copied into out (ZRZ_ETOOBIG if it does not fit). */
+int store_org_path(struct db *db, int64_t id, char *out, size_t n);
 
 /* ---- users ---- */
 int store_user_get(struct db *db, struct arena *a, int64_t id, struct user *out);

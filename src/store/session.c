@@ -32,8 +32,9 @@ int store_session_insert(struct db *db, const char *token_hash, int64_t user_id,
 
 static const char SQL_LOOKUP[] =
 	"SELECT s.id, s.user_id, s.csrf, s.created_at, s.last_seen, s.expires_at,"
-	" u.org_id, u.login, u.name, u.pass_changed_at, u.must_change, u.locked"
-	" FROM session s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
+	" u.org_id, u.login, u.name, u.pass_changed_at, u.must_change, u.locked, o.name"
+	" FROM session s JOIN users u ON u.id = s.user_id JOIN org o ON o.id = u.org_id"
+	" WHERE s.token_hash = ?";
 
 int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
 			 struct session_row *s, struct user *u)
@@ -60,6 +61,7 @@ int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
 	u->pass_changed_at = db_col_int64(st, 9);
 	u->must_change = db_col_int64(st, 10) != 0;
 	u->locked = db_col_int64(st, 11) != 0;
+	u->org_name = store__text(st, 12, a);
 	db_reset(st);
 	return ZRZ_OK;
 }

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("ZRZ_BIN", os.path.join(ROOT, "build", "zerenzhi"))
+BIN = os.path.abspath(os.environ.get("ZRZ_BIN", os.path.join(ROOT, "build", "zerenzhi")))
 PASSWORD = "Test-pass-2026"
 
 
@@ -161,9 +161,11 @@ class Server:
             args = [BIN, "serve", "--db", self.url, "--listen", "127.0.0.1:%d" % self.port,
                     "--threads", "2"] + self.extra_args
             if self.web:
-                args += ["--web", self.web]
+                args += ["--web", os.path.abspath(self.web)]
             self.log = open(self.log_path, "ab")
-            self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
+            # Run in the temporary folder: the server must not pick up the
+            # project's web/dist unless a test asks for it.
+            self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, cwd=self.dir)
             deadline = time.time() + 20
             while time.time() < deadline:
                 if self.proc.poll() is not None:

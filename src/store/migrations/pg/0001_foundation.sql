@@ -97,6 +97,7 @@ CREATE TABLE audit (
     at         BIGINT NOT NULL,
     user_id    BIGINT,
     org_id     BIGINT,
+    org_path   TEXT COLLATE "C",
     action     TEXT NOT NULL,
     entity     TEXT NOT NULL,
     entity_id  BIGINT,
@@ -108,6 +109,7 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit(at);
 CREATE INDEX audit_user ON audit(user_id, seq);
 CREATE INDEX audit_org ON audit(org_id, seq);
+CREATE INDEX audit_org_path ON audit(org_path, seq);
 
 -- The audit trail only grows.  Direct edits by a superuser can still bypass
 -- this; the hash chain is what detects them.

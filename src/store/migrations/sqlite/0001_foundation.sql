@@ -1,8 +1,10 @@
 -- Organizations, users, grants, duties, committees, sessions, login
 -- throttling and the audit trail.  Instants are Unix seconds (UTC).
+-- AUTOINCREMENT: an id is never handed out again after its row is deleted,
+-- so the audit trail's entity ids always name one thing.
 
 CREATE TABLE org (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     parent_id   INTEGER REFERENCES org(id),
     path        TEXT NOT NULL UNIQUE,
     name        TEXT NOT NULL,
@@ -14,7 +16,7 @@ CREATE TABLE org (
 CREATE INDEX org_parent ON org(parent_id, sort, id);
 
 CREATE TABLE users (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id           INTEGER NOT NULL REFERENCES org(id),
     login            TEXT NOT NULL UNIQUE,
     name             TEXT NOT NULL,
@@ -28,7 +30,7 @@ CREATE TABLE users (
 CREATE INDEX users_org ON users(org_id, id);
 
 CREATE TABLE role_grant (
-    id        INTEGER PRIMARY KEY,
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id   INTEGER NOT NULL REFERENCES users(id),
     org_id    INTEGER NOT NULL REFERENCES org(id),
     role      TEXT NOT NULL CHECK (role IN ('sysadmin','secadmin','auditor','secretary',
@@ -40,7 +42,7 @@ CREATE TABLE role_grant (
 CREATE INDEX role_grant_org ON role_grant(org_id);
 
 CREATE TABLE duty (
-    id        INTEGER PRIMARY KEY,
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id   INTEGER NOT NULL REFERENCES users(id),
     org_id    INTEGER NOT NULL REFERENCES org(id),
     area      TEXT NOT NULL,
@@ -49,7 +51,7 @@ CREATE TABLE duty (
 );
 
 CREATE TABLE committee (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id     INTEGER NOT NULL REFERENCES org(id),
     name       TEXT NOT NULL,
     created_at INTEGER NOT NULL,
@@ -58,7 +60,7 @@ CREATE TABLE committee (
 CREATE INDEX committee_org ON committee(org_id, id);
 
 CREATE TABLE committee_member (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     committee_id INTEGER NOT NULL REFERENCES committee(id) ON DELETE CASCADE,
     position     TEXT NOT NULL CHECK (position IN ('leader','deputy_leader','member',
                                                    'office_director','office_deputy_director')),
@@ -70,7 +72,7 @@ CREATE TABLE committee_member (
 CREATE INDEX committee_member_committee ON committee_member(committee_id, sort, id);
 
 CREATE TABLE session (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     token_hash  TEXT NOT NULL UNIQUE,
     user_id     INTEGER NOT NULL REFERENCES users(id),
     csrf        TEXT NOT NULL,
@@ -94,6 +96,7 @@ CREATE TABLE audit (
     at         INTEGER NOT NULL,
     user_id    INTEGER,
     org_id     INTEGER,
+    org_path   TEXT,
     action     TEXT NOT NULL,
     entity     TEXT NOT NULL,
     entity_id  INTEGER,
@@ -105,6 +108,7 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit(at);
 CREATE INDEX audit_user ON audit(user_id, seq);
 CREATE INDEX audit_org ON audit(org_id, seq);
+CREATE INDEX audit_org_path ON audit(org_path, seq);
 
 -- The audit trail only grows.  Direct edits of the file can still bypass
 -- these triggers; the hash chain is what detects them.
