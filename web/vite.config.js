@@ -10,7 +10,9 @@ import { bundleReport, gzipDist } from './tools/dist-plugins.js'
  * their CSS) by unplugin-vue-components, so each route's chunk carries only
  * the components it uses.  Our own components are imported explicitly.
  */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
+  /* The build prints its own size report (tools/dist-plugins.js). */
+  logLevel: command === 'build' ? 'warn' : 'info',
   plugins: [
     vue({ template: { transformAssetUrls: { includeAbsolute: false } } }),
     Components({
@@ -34,4 +36,4 @@ export default defineConfig({
     /* npm run dev: the API of a `zerenzhi serve` running on the default port. */
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
-})
+}))

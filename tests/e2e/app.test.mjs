@@ -57,10 +57,13 @@ after(async () => {
  * test even when `fn` passed.
  */
 function browserTest(name, shot, fn) {
-  test(name, { timeout: 90000 }, async () => {
+  test(name, { timeout: 90000 }, async (t) => {
     const { context, page, problems } = await openPage(browser, server.url)
     try {
       await fn(page, context)
+    } catch (e) {
+      t.diagnostic(`page: ${page.url()}\nserver log:\n${server.logTail()}`)
+      throw e
     } finally {
       await screenshot(page, shot).catch(() => {})
       await context.close()
@@ -207,7 +210,7 @@ browserTest('管理员新建单位和用户', 'admin-create', async (page) => {
   assert.ok(temporary.length >= 12, 'a temporary password is shown')
   await secret.getByRole('button', { name: '我已记下' }).click()
   const row = page.locator('.el-table__row', { hasText: 'chenxue' })
-  await row.getByText('待修改').waitFor()
+  await row.getByText('待改密').waitFor()
 
   /* A login that is taken: the server's message under the login field. */
   await page.getByRole('button', { name: '新增用户' }).click()

@@ -89,11 +89,29 @@ export class Server {
     const out = fs.openSync(this.log, 'w')
     this.proc = spawn(
       BIN,
-      ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`, '--web', WEB, '--threads', '2'],
+      [
+        'serve',
+        '--db', this.db,
+        '--listen', `127.0.0.1:${port}`,
+        '--web', WEB,
+        '--threads', '2',
+        /* the lockout test counts on these */
+        '--lockout-failures', '5',
+        '--lockout-minutes', '15',
+      ],
       { stdio: ['ignore', out, out] },
     )
     fs.closeSync(out)
     await waitHealthy(this.url, this.proc, 15000)
+  }
+
+  /* The last lines of the server's access and error log. */
+  logTail(lines = 20) {
+    try {
+      return fs.readFileSync(this.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+    } catch {
+      return ''
+    }
   }
 
   async stop() {
