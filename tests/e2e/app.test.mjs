@@ -12,7 +12,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Server } from './lib/server.mjs'
-import { launch, openPage, screenshot } from './lib/browser.mjs'
+import { launch, openPage, screenshot, unlabelledInputs } from './lib/browser.mjs'
 
 const PW = {
   admin: 'Admin-pass-2025',
@@ -53,22 +53,26 @@ after(async () => {
 
 /*
  * A test with its own browser context.  `fn(page)` drives the page; the
- * last page is saved as build/e2e/<shot>.png, and console errors fail the
- * test even when `fn` passed.
+ * last page is saved as build/e2e/<shot>.png.  Console errors, and inputs
+ * without a label on the last page, fail the test even when `fn` passed.
  */
 function browserTest(name, shot, fn) {
   test(name, { timeout: 90000 }, async (t) => {
     const { context, page, problems } = await openPage(browser, server.url)
+    let unlabelled = []
     try {
       await fn(page, context)
+      unlabelled = await unlabelledInputs(page)
     } catch (e) {
-      t.diagnostic(`page: ${page.url()}\nserver log:\n${server.logTail()}`)
+      t.diagnostic(`page: ${page.url()}; the server's last log lines:`)
+      server.logTail().split('\n').forEach((line) => t.diagnostic(line))
       throw e
     } finally {
       await screenshot(page, shot).catch(() => {})
       await context.close()
     }
     assert.deepEqual(problems, [], 'the browser logged errors')
+    assert.deepEqual(unlabelled, [], 'inputs without a label')
   })
 }
 
@@ -198,7 +202,7 @@ browserTest('管理员新建单位和用户', 'admin-create', async (page) => {
 
   await page.getByRole('menuitem', { name: '用户管理' }).click()
   await page.waitForURL(/\/org\/users$/)
-  await page.locator('.el-tree').getByText('第三中学党支部').click()
+  await page.locator('.org-tree').getByText('第三中学党支部').click()
   await page.getByRole('button', { name: '新增用户' }).click()
   const userDialog = page.getByRole('dialog', { name: '新增用户' })
   await userDialog.getByText('第三中学党支部').waitFor()
@@ -218,6 +222,25 @@ browserTest('管理员新建单位和用户', 'admin-create', async (page) => {
   await userDialog.getByLabel('姓名').fill('陈雪二')
   await userDialog.getByRole('button', { name: '确定' }).click()
   await userDialog.locator('.el-form-item.is-error').getByText('该登录名已被使用').waitFor()
+})
+
+browserTest('管理员移动单位；有用户的单位不能删除', 'admin-move', async (page) => {
+  await logIn(page, 'admin', PW.admin, '/org/units')
+  await page.locator('.el-table__row', { hasText: '第三中学党支部' }).getByRole('button', { name: '移动' }).click()
+  const dialog = page.getByRole('dialog', { name: '移动单位' })
+  await dialog.locator('.el-select__wrapper').click()
+  const tree = page.locator('.el-select-dropdown:visible .el-tree')
+  await tree.locator('.el-tree-node__content', { hasText: '市教育局党委' }).locator('.el-tree-node__expand-icon').click()
+  await tree.getByText('机关党支部').click()
+  await dialog.getByRole('button', { name: '确定' }).click()
+  await page.getByText('单位已移动').waitFor()
+  await page.locator('.el-table__row', { hasText: '第三中学党支部' }).waitFor({ state: 'detached' })
+  await page.locator('.org-tree').getByText('机关党支部').click()
+  const row = page.locator('.el-table__row', { hasText: '第三中学党支部' })
+  await row.getByRole('button', { name: '删除' }).click()
+  await page.getByRole('dialog', { name: '删除单位' }).getByRole('button', { name: '删除' }).click()
+  await page.locator('.el-message--error').getByText('不能删除').waitFor()
+  await row.waitFor()
 })
 
 browserTest('领导小组：新建并查看成员', 'committee', async (page) => {
@@ -253,7 +276,7 @@ browserTest('审计员在审计日志中看到这些操作', 'audit', async (pag
   const unitRow = page.locator('.el-table__row', { hasText: '新建单位' }).first()
   await unitRow.getByText('admin').waitFor()
   await unitRow.locator('.el-table__expand-icon').click()
-  await page.locator('.el-table__expanded-cell').getByText(/第三中学党支部/).waitFor()
+  await page.locator('.el-table__expanded-cell').getByText(/第三中学党支部/).first().waitFor()
 
   await filter('新建用户')
   await page.locator('.el-table__row', { hasText: '新建用户' }).first().waitFor()

@@ -70,3 +70,21 @@ export async function screenshot(page, name) {
   await page.waitForTimeout(300)
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
 }
+
+/*
+ * Visible form controls without an accessible name (no <label for>, no
+ * aria-label or aria-labelledby): every input must have a label.
+ */
+export function unlabelledInputs(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+      .filter(
+        (el) =>
+          !(el.labels && el.labels.length) &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => el.outerHTML.slice(0, 200)),
+  )
+}

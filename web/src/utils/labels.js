@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   'user.lock': '停用账户',
   'user.unlock': '启用账户',
   'user.password_change': '修改密码',
+  'user.password_change_failed': '修改密码失败',
   'user.password_reset': '重置密码',
   'grant.create': '授予角色',
   'grant.delete': '撤销角色',
