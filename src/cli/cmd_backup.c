@@ -28,8 +28,9 @@ int cmd_backup(int argc, char **argv)
 			break;
 		case 'h':
 			puts("用法：zerenzhi backup --db 地址 --out 文件\n\n"
-			     "在服务运行时也可以进行的在线备份（SQLite 在线备份接口），\n"
-			     "备份完成后检查副本的完整性（PRAGMA integrity_check）。");
+			     "在服务运行时也可以进行的在线备份。SQLite：在线备份接口，完成后检查副本\n"
+			     "（PRAGMA integrity_check）；PostgreSQL：调用 pg_dump --format=custom，\n"
+			     "完成后用 pg_restore --list 检查，恢复用 pg_restore。");
 			return 0;
 		default:
 			return 2;
@@ -44,15 +45,15 @@ int cmd_backup(int argc, char **argv)
 	if (rc)
 		return rc;
 	char err[512] = "";
-	if (!app_is_sqlite(&app)) {
-		app_close(&app);
-		return cli_error("PostgreSQL 数据库请使用 pg_dump 备份");
-	}
+	bool sqlite = app_is_sqlite(&app);
 	rc = app_backup(&app, out, err, sizeof(err));
 	app_close(&app);
 	if (rc)
 		return cli_error("%s", err);
-	printf("已备份到 %s，完整性检查通过\n", out);
+	if (sqlite)
+		printf("已备份到 %s，完整性检查通过\n", out);
+	else
+		printf("已用 pg_dump 备份到 %s（自定义格式，用 pg_restore 恢复），目录检查通过\n", out);
 	return 0;
 }
 

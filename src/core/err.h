@@ -30,7 +30,8 @@
 	X(EPWCHANGE, -17, 403, "password_change_required", "请先修改密码")         \
 	X(ESCHEMA, -18, 500, "schema_too_new", "数据库版本高于本程序，请升级程序") \
 	X(EIO, -19, 500, "io_error", "读写文件失败")                               \
-	X(EUNSUPPORTED, -20, 501, "not_supported", "暂不支持此功能")
+	X(EUNSUPPORTED, -20, 501, "not_supported", "暂不支持此功能")                \
+	X(ERETRY, -21, 503, "retry", "数据库繁忙，请重试")
 
 enum zrz_err {
 #define ZRZ__ENUM(name, value, status, slug, msg) ZRZ_##name = value,

@@ -73,7 +73,10 @@ int audit_log(struct db *db, const struct actor *who, int64_t org_id, const char
 			return prc;
 		}
 	}
-	int rc = store_audit_tail(db, &seq, prev);
+	/* One chain, one order: writers from every process queue here. */
+	int rc = store_audit_lock(db);
+	if (!rc)
+		rc = store_audit_tail(db, &seq, prev);
 	if (rc) {
 		free(text);
 		return rc;

@@ -7,6 +7,11 @@
 #include "store/internal.h"
 #include "store/repo.h"
 
+int store_audit_lock(struct db *db)
+{
+	return db_lock_chain(db);
+}
+
 static const char SQL_TAIL[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
 
 int store_audit_tail(struct db *db, int64_t *seq, char hash[65])

@@ -29,16 +29,21 @@ struct db_stmt;
 enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
 /*
- * Parse url and open the store.  "sqlite:PATH" (or a plain path) opens or creates the SQLite file; "postgres://" and
- * "postgresql://" are recognized but answered with ZRZ_EUNSUPPORTED for now.
- * pool_size is the number of connections kept open (at least 1).  On failure
- * a one-line Chinese explanation is written to err.
+ * Parse url and open the store.  "sqlite:PATH" (or a plain path) opens or
+ * creates the SQLite file; "postgresql://user@host:port/db" (or
+ * "postgres://", or a libpq "host=... dbname=..." string) connects to
+ * PostgreSQL.  pool_size is the number of connections kept open (for
+ * PostgreSQL also the most ever open).  One connection is made before this
+ * returns, so a wrong address, an unreachable server or a wrong password
+ * fails here, with a one-line Chinese explanation in err.
  */
 int store_open(const char *url, int pool_size, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 enum store_kind store_kind_of(const struct store *s);
 /* The path of a SQLite store's file (NULL for other engines). */
 const char *store_sqlite_path(const struct store *s);
+/* The address without any password, for messages. */
+const char *store_display(const struct store *s);
 
 /* Borrow a connection from the pool; give it back with store_release(). */
 int store_acquire(struct store *s, struct db **out);
@@ -66,7 +71,9 @@ int db_exec_script(struct db *db, const char *sql, char *err, size_t errlen);
  */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 
-/* Bind parameter i (1-based).  A NULL text binds SQL NULL. */
+/* Bind parameter i (1-based).  A NULL text binds SQL NULL (typed as text,
+ * as db_bind_id's NULL is typed as an integer: PostgreSQL needs the type of
+ * a parameter that is only ever compared with IS NULL). */
 void db_bind_int64(struct db_stmt *st, int i, int64_t v);
 void db_bind_text(struct db_stmt *st, int i, const char *s);
 void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
@@ -93,5 +100,15 @@ bool db_col_null(struct db_stmt *st, int i);
 
 /* Rows changed by the last statement on this connection. */
 int64_t db_changes(struct db *db);
+
+/*
+ * Serialize the writers of the audit hash chain until the transaction ends:
+ * nothing to do on SQLite (one writer at a time already), a transaction
+ * advisory lock on PostgreSQL, where several server processes write.
+ */
+int db_lock_chain(struct db *db);
+
+/* The engine's query for "does schema_migrations exist" (one row: 0 or 1). */
+const char *db_sql_has_migrations(const struct db *db);
 
 #endif

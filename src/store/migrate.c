@@ -23,8 +23,6 @@ int migrate_latest(const struct store *s)
 static const char SQL_CREATE_VERSIONS[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
-static const char SQL_HAS_VERSIONS[] =
-	"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
 static const char SQL_MAX_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 static const char SQL_RECORD[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
@@ -33,7 +31,7 @@ static int current(struct db *db, int *out)
 {
 	struct db_stmt *st;
 	*out = 0;
-	int rc = db_prepare(db, SQL_HAS_VERSIONS, &st);
+	int rc = db_prepare(db, db_sql_has_migrations(db), &st);
 	if (rc)
 		return rc;
 	rc = db_step(st);

@@ -128,7 +128,7 @@ int store_org_update(struct db *db, int64_t id, const char *name, const char *ki
 
 static const char SQL_SET_PARENT[] = "UPDATE org SET parent_id = ?, updated_at = ? WHERE id = ?";
 static const char SQL_REPATH[] =
-	"UPDATE org SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?";
+	"UPDATE org SET path = ? || substr(path, CAST(? AS INTEGER)) WHERE path >= ? AND path < ?";
 
 int store_org_move(struct db *db, int64_t id, int64_t new_parent, const char *old_path,
 		   const char *new_path, int64_t now)

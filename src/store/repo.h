@@ -106,6 +106,8 @@ int store_committee_set_members(struct db *db, int64_t id, const struct committe
 				int n);
 
 /* ---- audit ---- */
+/* Hold the chain's tail until the transaction ends (see db_lock_chain). */
+int store_audit_lock(struct db *db);
 /* The last row's seq and hash (0 and "" for an empty trail). */
 int store_audit_tail(struct db *db, int64_t *seq, char hash[65]);
 int store_audit_insert(struct db *db, const struct audit_row *row);

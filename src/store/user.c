@@ -127,7 +127,7 @@ int store_user_set_password(struct db *db, int64_t id, const char *pass_hash, bo
 #define USER_WHERE                                                                 \
 	" FROM users u JOIN org o ON o.id = u.org_id"                               \
 	" WHERE (?1 = 0 OR u.org_id = ?1) AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3))" \
-	" AND (?4 IS NULL OR u.login LIKE ?4 ESCAPE '\\' OR u.name LIKE ?4 ESCAPE '\\')"
+	" AND (?4 IS NULL OR lower(u.login) LIKE ?4 ESCAPE '\\' OR lower(u.name) LIKE ?4 ESCAPE '\\')"
 static const char SQL_LIST[] =
 	"SELECT " USER_COLS USER_WHERE " ORDER BY o.path, u.id LIMIT ?5 OFFSET ?6";
 static const char SQL_LIST_COUNT[] = "SELECT count(*)" USER_WHERE;
@@ -136,14 +136,16 @@ static const char *like_pattern(struct arena *a, const char *q)
 {
 	if (!q)
 		return NULL;
+	/* Case-insensitive for ASCII on both engines: lower() on both sides. */
 	size_t n = strlen(q);
 	char *p = arena_alloc(a, 2 * n + 3);
 	size_t o = 0;
 	p[o++] = '%';
 	for (size_t i = 0; i < n; i++) {
-		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+		char c = q[i] >= 'A' && q[i] <= 'Z' ? (char)(q[i] - 'A' + 'a') : q[i];
+		if (c == '%' || c == '_' || c == '\\')
 			p[o++] = '\\';
-		p[o++] = q[i];
+		p[o++] = c;
 	}
 	p[o++] = '%';
 	p[o] = '\0';

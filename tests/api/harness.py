@@ -9,11 +9,16 @@ AddressSanitizer reported nothing.
 
 Environment:
   ZRZ_BIN   the binary to test (default build/zerenzhi)
+  ZRZ_PG    a libpq connection string to a PostgreSQL server where the
+            tests may create databases (scripts/pg-cluster starts one); when
+            set, every Server runs on a fresh PostgreSQL database instead of
+            a SQLite file, and sql() goes through psql
 """
 
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +30,64 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("ZRZ_BIN", os.path.join(ROOT, "build", "zerenzhi")))
 PASSWORD = "Test-pass-2026"
+PG = os.environ.get("ZRZ_PG")
+
+
+class DBError(Exception):
+    """A statement refused by the database (either engine)."""
+
+
+def _pg_conninfo(dbname):
+    """ZRZ_PG with another database name."""
+    parts = [p for p in PG.split() if not p.startswith("dbname=")]
+    return " ".join(parts + ["dbname=" + dbname])
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _pg_bind(query, params):
+    """Replace each ? outside string literals with the next parameter."""
+    out, it, in_str = [], iter(params), False
+    for ch in query:
+        if ch == "'":
+            in_str = not in_str
+        if ch == "?" and not in_str:
+            out.append(_pg_literal(next(it)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _pg_value(v):
+    if v == "\x1e":
+        return None
+    if re.fullmatch(r"-?\d+", v):
+        return int(v)
+    return v
+
+
+def pg_sql(conninfo, query, params=()):
+    """Run one statement with psql; rows as tuples (integers as int)."""
+    q = _pg_bind(query, params)
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        "-F", "\x1f", "-P", "null=\x1e", "-d", conninfo, "-c", q],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise DBError(p.stderr.strip())
+    rows = []
+    for line in p.stdout.split("\n"):
+        if line == "":
+            continue
+        rows.append(tuple(_pg_value(v) for v in line.split("\x1f")))
+    return rows
 
 
 def free_port():
@@ -112,10 +175,18 @@ class Client:
 class Server:
     """A zerenzhi server on a fresh SQLite database."""
 
-    def __init__(self, extra_args=(), web=None):
+    def __init__(self, extra_args=(), web=None, pg=None):
         self.dir = tempfile.mkdtemp(prefix="zrz-api-")
-        self.db_path = os.path.join(self.dir, "z.db")
-        self.url = "sqlite:" + self.db_path
+        self.pg = bool(PG) if pg is None else pg
+        self.copies = []
+        if self.pg:
+            self.db_name = "zrz_" + os.urandom(6).hex()
+            pg_sql(PG, "CREATE DATABASE " + self.db_name)
+            self.db_path = None
+            self.url = _pg_conninfo(self.db_name)
+        else:
+            self.db_path = os.path.join(self.dir, "z.db")
+            self.url = "sqlite:" + self.db_path
         self.cli("init")
         self.port = None
         self.proc = None
@@ -207,6 +278,12 @@ class Server:
         if self.proc:
             self.proc.kill()
             self.proc.wait()
+        if self.pg:
+            for name in [self.db_name] + self.copies:
+                try:
+                    pg_sql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+                except DBError:
+                    pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def client(self):
@@ -221,26 +298,65 @@ class Server:
     # ---- direct database access (what an intruder with the file could do) ----
 
     def sql(self, query, params=()):
-        con = sqlite3.connect(self.db_path, timeout=30)
-        try:
-            cur = con.execute(query, params)
-            rows = cur.fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
+        if self.pg:
+            return pg_sql(self.url, query, params)
+        return sqlite_sql(self.db_path, query, params)
+
+    def tables(self):
+        if self.pg:
+            q = ("SELECT table_name FROM information_schema.tables "
+                 "WHERE table_schema = 'public' ORDER BY 1")
+        else:
+            q = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        return [r[0] for r in self.sql(q)]
 
     def counts(self):
         """Row counts of every table: a rejected request must change none."""
-        tables = [r[0] for r in self.sql(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: self.sql('SELECT count(*) FROM "%s"' % t)[0][0] for t in tables}
+        tables = self.tables()
+        q = " UNION ALL ".join("SELECT '%s', count(*) FROM \"%s\"" % (t, t) for t in tables)
+        return {r[0]: r[1] for r in self.sql(q)}
+
+    def drop_audit_guard(self, trigger):
+        """What someone with the database's own access could do: remove one
+        of the triggers that keep the audit table append-only."""
+        if self.pg:
+            self.sql("DROP TRIGGER %s ON audit" % trigger)
+        else:
+            self.sql("DROP TRIGGER %s" % trigger)
+
+    def backup_copy(self, out):
+        """Restore a file written by `zerenzhi backup` as a database of its
+        own; returns (url, sql function) for it."""
+        if not self.pg:
+            return "sqlite:" + out, lambda q, p=(): sqlite_sql(out, q, p)
+        name = "zrz_" + os.urandom(6).hex()
+        pg_sql(PG, "CREATE DATABASE " + name)
+        self.copies.append(name)
+        info = _pg_conninfo(name)
+        r = subprocess.run(["pg_restore", "--no-owner", "-d", info, out],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise DBError(r.stderr.strip())
+        return info, lambda q, p=(): pg_sql(info, q, p)
 
     def audit(self, action=None):
         q = "SELECT seq, user_id, org_id, action, entity, entity_id, detail FROM audit"
         if action:
             return self.sql(q + " WHERE action = ? ORDER BY seq", (action,))
         return self.sql(q + " ORDER BY seq")
+
+
+def sqlite_sql(path, query, params=()):
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        cur = con.execute(query, params)
+        rows = cur.fetchall()
+        con.commit()
+        return rows
+    except sqlite3.DatabaseError as e:
+        raise DBError(str(e)) from e
+    finally:
+        con.close()
 
 
 def run(tests):

@@ -13,7 +13,6 @@ at the status code, the JSON body and what reached the database.
 import datetime
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import PASSWORD, Server, run  # noqa: E402
+from harness import PASSWORD, DBError, Server, run  # noqa: E402
 
 NEW_PASSWORD = "Nova-pass-2027"
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -1000,28 +999,24 @@ def test_backup_while_running():
     assert p.returncode == 0, p.stderr
     assert made and set(made) == {201}, made
     after = S.sql("SELECT count(*) FROM org")[0][0]
-    con = sqlite3.connect(out)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        n = con.execute("SELECT count(*) FROM org").fetchone()[0]
-        assert before <= n <= after, (before, n, after)
-        # Each org.create of the copy has its org, and the chain is whole.
-        assert con.execute("SELECT count(*) FROM org o WHERE NOT EXISTS (SELECT 1 FROM audit a "
-                           "WHERE a.action = 'org.create' AND a.entity_id = o.id)").fetchone()[0] == 0
-    finally:
-        con.close()
+    url, copy_sql = S.backup_copy(out)
+    if not S.pg:
+        assert copy_sql("PRAGMA integrity_check") == [("ok",)]
+    n = copy_sql("SELECT count(*) FROM org")[0][0]
+    assert before <= n <= after, (before, n, after)
+    # Each org.create of the copy has its org, and the chain is whole.
+    assert copy_sql("SELECT count(*) FROM org o WHERE NOT EXISTS (SELECT 1 FROM audit a "
+                    "WHERE a.action = 'org.create' AND a.entity_id = o.id)")[0][0] == 0
     # Quiet now: a second copy matches the live database exactly.
     out2 = os.path.join(S.dir, "backup2.db")
     S.cli("backup", "--out", out2)
-    con = sqlite3.connect(out2)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert con.execute("SELECT count(*) FROM org").fetchone()[0] == after
-        assert con.execute("SELECT max(seq) FROM audit").fetchone()[0] == S.sql(
-            "SELECT max(seq) FROM audit")[0][0]
-    finally:
-        con.close()
-    p = bin_run("audit", "verify", "--db", "sqlite:" + out2)
+    url2, copy_sql = S.backup_copy(out2)
+    if not S.pg:
+        assert copy_sql("PRAGMA integrity_check") == [("ok",)]
+    assert copy_sql("SELECT count(*) FROM org")[0][0] == after
+    assert copy_sql("SELECT max(seq) FROM audit")[0][0] == S.sql(
+        "SELECT max(seq) FROM audit")[0][0]
+    p = bin_run("audit", "verify", "--db", url2)
     assert p.returncode == 0, p
     IDS["backup"] = out2
 
@@ -1072,22 +1067,21 @@ def test_concurrent_creates():
 # ---------------------------------------------------------------- 11b. tampering
 
 def test_audit_tamper_detected():
-    copy = os.path.join(S.dir, "tamper-delete.db")
+    if S.pg:
+        copy = os.path.join(S.dir, "tamper-delete.dump")
+    else:
+        copy = os.path.join(S.dir, "tamper-delete.db")
     shutil.copy(IDS["backup"], copy)
+    url, copy_sql = S.backup_copy(copy)
     # An intact copy: exit 0.
-    p = bin_run("audit", "verify", "--db", "sqlite:" + copy)
+    p = bin_run("audit", "verify", "--db", url)
     assert p.returncode == 0, p
     # Delete a middle row of the copy: the row after the gap is reported.
-    n = sqlite3.connect(copy)
-    try:
-        total = n.execute("SELECT count(*) FROM audit").fetchone()[0]
-        mid = total // 2
-        n.execute("DROP TRIGGER audit_no_delete")
-        n.execute("DELETE FROM audit WHERE seq = ?", (mid,))
-        n.commit()
-    finally:
-        n.close()
-    p = bin_run("audit", "verify", "--db", "sqlite:" + copy)
+    total = copy_sql("SELECT count(*) FROM audit")[0][0]
+    mid = total // 2
+    copy_sql("DROP TRIGGER audit_no_delete" + (" ON audit" if S.pg else ""))
+    copy_sql("DELETE FROM audit WHERE seq = ?", (mid,))
+    p = bin_run("audit", "verify", "--db", url)
     assert p.returncode == 1, p
     assert str(mid + 1) in p.stdout, p.stdout
 
@@ -1095,17 +1089,17 @@ def test_audit_tamper_detected():
     try:
         S.sql("UPDATE audit SET detail = '{}' WHERE seq = 3")
         raise AssertionError("audit row updated despite the trigger")
-    except sqlite3.DatabaseError as e:
+    except DBError as e:
         assert "cannot be changed" in str(e)
     try:
         S.sql("DELETE FROM audit WHERE seq = 3")
         raise AssertionError("audit row deleted despite the trigger")
-    except sqlite3.DatabaseError as e:
-        assert "cannot be deleted" in str(e)
+    except DBError as e:
+        assert "cannot be" in str(e) and "deleted" in str(e)
 
     # Edit one row of the live database.
     seq = assert_audit("user.lock", user_id=IDS["sys"])[0]
-    S.sql("DROP TRIGGER audit_no_update")
+    S.drop_audit_guard("audit_no_update")
     S.sql("UPDATE audit SET detail = '{\"locked\":[false,false]}' WHERE seq = ?", (seq,))
     p = S.cli("audit", "verify", check=False)
     assert p.returncode == 1, p
@@ -1125,12 +1119,9 @@ def test_graceful_shutdown():
         raise AssertionError("server still answers on port %d" % port)
     except OSError:
         pass
-    con = sqlite3.connect(S.db_path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert con.execute("SELECT count(*) FROM session").fetchone()[0] >= 1
-    finally:
-        con.close()
+    if not S.pg:
+        assert S.sql("PRAGMA integrity_check") == [("ok",)]
+    assert S.sql("SELECT count(*) FROM session")[0][0] >= 1
 
 
 TESTS = [

@@ -227,8 +227,8 @@ def expire_idle(ctx):
 
 
 def expire_lifetime(ctx):
-    ctx["srv"].sql("UPDATE session SET expires_at = CAST(strftime('%s','now') AS INTEGER) - 10"
-                   " WHERE user_id = ?", (ctx["olduser"],))
+    ctx["srv"].sql("UPDATE session SET expires_at = ? WHERE user_id = ?",
+                   (int(time.time()) - 10, ctx["olduser"]))
 
 
 def lock_user(ctx):

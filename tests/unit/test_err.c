@@ -48,6 +48,7 @@ static const struct expect expected[] = {
 	{ZRZ_ESCHEMA, 500, "schema_too_new"},
 	{ZRZ_EIO, 500, "io_error"},
 	{ZRZ_EUNSUPPORTED, 501, "not_supported"},
+	{ZRZ_ERETRY, 503, "retry"},
 };
 
 /* Every code of the table, through the X-macro. */
@@ -111,7 +112,7 @@ static void test_expected_covers_table(void **state)
 static void test_unknown_codes_are_internal(void **state)
 {
 	(void)state;
-	static const int unknown[] = {-21, -99, -1000, INT_MIN, ZRZ_ROW, ZRZ_DONE, 3, 404, INT_MAX};
+	static const int unknown[] = {-22, -99, -1000, INT_MIN, ZRZ_ROW, ZRZ_DONE, 3, 404, INT_MAX};
 	for (size_t i = 0; i < ZRZ_ARRAY_LEN(unknown); i++) {
 		assert_int_equal(zrz_err_status(unknown[i]), 500);
 		assert_string_equal(zrz_err_slug(unknown[i]), "internal");

@@ -198,20 +198,25 @@ static void test_open_plain_db_path(void **state)
 	assert_int_equal(rc, ZRZ_OK);
 }
 
-static void test_open_postgres_unsupported(void **state)
+static void test_open_postgres_unreachable(void **state)
 {
 	struct fx *f = *state;
+	/* Nothing listens on port 1: the connection is refused at once. */
 	static const char *const urls[] = {
-		"postgres://x",
-		"postgresql://user@localhost:5432/zerenzhi",
+		"postgresql://zrz:s3cret-Pw@127.0.0.1:1/zerenzhi",
+		"host=127.0.0.1 port=1 user=zrz password=s3cret-Pw dbname=zerenzhi",
 	};
 	for (size_t i = 0; i < ZRZ_ARRAY_LEN(urls); i++) {
 		struct store *s = (struct store *)&f; /* must be overwritten */
 		f->err[0] = '\0';
 		assert_int_equal(store_open(urls[i], 1, &s, f->err, sizeof(f->err)),
-				 ZRZ_EUNSUPPORTED);
+				 ZRZ_EUNAVAIL);
 		assert_null(s);
 		assert_true(strlen(f->err) > 0);
+		/* One line, and the password is not repeated back. */
+		assert_null(strchr(f->err, '\n'));
+		assert_null(strstr(f->err, "s3cret"));
+		assert_non_null(strstr(f->err, "127.0.0.1"));
 	}
 }
 
@@ -763,7 +768,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_open_sqlite_url),
 		T(test_open_plain_db_path),
-		T(test_open_postgres_unsupported),
+		T(test_open_postgres_unreachable),
 		T(test_open_bad_urls),
 		T(test_open_not_a_database),
 		T(test_open_sqlite_path_with_equals),

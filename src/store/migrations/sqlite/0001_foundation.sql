@@ -81,7 +81,7 @@ CREATE TABLE session (
     expires_at  INTEGER NOT NULL,
     client      TEXT
 );
-CREATE INDEX session_user ON session(user_id);
+CREATE INDEX session_by_user ON session(user_id);
 CREATE INDEX session_expires ON session(expires_at);
 
 CREATE TABLE login_failure (
