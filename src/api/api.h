@@ -15,6 +15,7 @@ extern const struct route api_routes[];
 
 int api_authenticate(struct req *r);
 void api_finish(struct req *r);
+void api_retry(struct req *r);
 
 /* The request's database connection, borrowed on first use. */
 int api_db(struct req *r, struct db **out);

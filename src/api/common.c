@@ -50,6 +50,13 @@ void api_finish(struct req *r)
 	}
 }
 
+void api_retry(struct req *r)
+{
+	struct api_state *s = r->session;
+	if (s && s->db && app_in_tx(s->db))
+		app_rollback(s->db);
+}
+
 const struct principal *api_who(struct req *r)
 {
 	struct api_state *s = state(r);

@@ -176,7 +176,7 @@ int session_login(struct app *app, struct db *db, struct arena *a, const char *l
 	int64_t sid;
 	rc = store_login_failure_clear(db, key);
 	if (!rc)
-		rc = store_session_purge(db, now, now - cfg->idle_timeout);
+		rc = store_session_purge(db, now, now - cfg->idle_timeout, NULL);
 	if (!rc)
 		rc = store_session_insert(db, hash, u.id, csrf, now, now + cfg->session_lifetime,
 					  client, &sid);

@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
 
 int cmd_backup(int argc, char **argv)
 {
@@ -40,6 +41,8 @@ int cmd_backup(int argc, char **argv)
 		return cli_error("多余的参数：%s", argv[optind]);
 	if (!out)
 		return cli_error("请用 --out 指定备份文件");
+	/* The copy holds password hashes: readable by its owner only. */
+	umask(077);
 	struct app app;
 	int rc = cli_open(&app, url);
 	if (rc)

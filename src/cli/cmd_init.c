@@ -25,7 +25,8 @@ static void help(void)
 	     "创建数据库，或把已有数据库升级到本程序的版本（不会删除数据）。\n\n"
 	     "  --db 地址      数据库，sqlite:路径（默认 " CLI_DEFAULT_DB "）\n"
 	     "  --demo         载入演示单位、领导小组和每个角色的演示账户（仅限空数据库）\n"
-	     "  --logins 文件  演示账户的保存位置（默认与数据库文件同目录的 demo-logins.txt）");
+	     "  --logins 文件  演示账户的保存位置（默认与数据库文件同目录的 demo-logins.txt）\n"
+	     "  --schema-version N  只升级到第 N 版（用于演练升级；默认升级到最新版）");
 }
 
 struct demo_user {
@@ -202,11 +203,13 @@ int cmd_init(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"demo", no_argument, NULL, 'D'},
 		{"logins", required_argument, NULL, 'l'},
+		{"schema-version", required_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *url = CLI_DEFAULT_DB, *logins = NULL;
 	bool demo = false;
+	int64_t target = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -219,6 +222,10 @@ int cmd_init(int argc, char **argv)
 			break;
 		case 'l':
 			logins = optarg;
+			break;
+		case 'v':
+			if (!cli_id("schema-version", optarg, &target))
+				return 2;
 			break;
 		case 'h':
 			help();
@@ -237,7 +244,7 @@ int cmd_init(int argc, char **argv)
 	if (rc)
 		return cli_error("%s", err);
 	int applied = 0;
-	rc = app_migrate(&app, &applied, err, sizeof(err));
+	rc = app_migrate(&app, (int)target, &applied, err, sizeof(err));
 	if (rc) {
 		app_close(&app);
 		return cli_error("%s", err);
@@ -248,6 +255,10 @@ int cmd_init(int argc, char **argv)
 		printf("数据库已就绪：执行了 %d 个升级步骤，当前版本 %d\n", applied, have);
 	else
 		printf("数据库已是最新版本（%d），无需升级\n", have);
+	if (demo && have < latest) {
+		app_close(&app);
+		return cli_error("--demo 需要最新版本的数据库");
+	}
 	if (demo) {
 		char path[1024];
 		if (logins) {

@@ -6,10 +6,12 @@
 #include "core/log.h"
 #include "api/api.h"
 #include "cli/cli.h"
+#include "domain/jobs.h"
 #include "http/http.h"
 
 #include <getopt.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +31,8 @@ static void help(void)
 	     "  --lockout-minutes 分钟  锁定时长（默认 15）\n"
 	     "  --request-timeout 秒    请求体在此时间内未传完则答复 408（默认 30）\n"
 	     "  --secure-cookies        会话 Cookie 加 Secure 标记（经 HTTPS 反向代理提供服务时使用）\n"
+	     "  --job-interval 秒       定时任务（清理过期会话等）的间隔，多个进程共用一个数据库时\n"
+	     "                          每个间隔只由其中一个执行（默认 600）\n"
 	     "  --quiet                 不输出每个请求的访问日志");
 }
 
@@ -61,12 +65,13 @@ int cmd_serve(int argc, char **argv)
 		{"request-timeout", required_argument, NULL, 'r'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"secure-cookies", no_argument, NULL, 'S'},
+		{"job-interval", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *url = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *web = NULL;
 	int64_t threads = 0, body = 1 << 20, conns = 1024, idle = 30, hours = 12, days = 90,
-		failures = 5, minutes = 15, req_timeout = 30;
+		failures = 5, minutes = 15, req_timeout = 30, job_interval = 600;
 	bool web_given = false, secure = false;
 	int c;
 	optind = 1;
@@ -115,6 +120,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'S':
 			secure = true;
+			break;
+		case 'J':
+			ok = num_arg("job-interval", optarg, 1, 7 * 86400, &job_interval);
 			break;
 		case 'h':
 			help();
@@ -173,12 +181,27 @@ int cmd_serve(int argc, char **argv)
 		.app = &app,
 		.authenticate = api_authenticate,
 		.finish = api_finish,
+		.retry = api_retry,
 	};
 	struct http_server *srv;
 	rc = http_start(&cfg, &srv, err, sizeof(err));
 	if (rc) {
 		app_close(&app);
 		return cli_error("%s", err);
+	}
+	/* This process's name in leases: host, pid and a random part. */
+	char host[64] = "", holder[160];
+	gethostname(host, sizeof(host) - 1);
+	unsigned char rnd[4];
+	randombytes_buf(rnd, sizeof(rnd));
+	snprintf(holder, sizeof(holder), "%s:%ld:%02x%02x%02x%02x", host, (long)getpid(), rnd[0],
+		 rnd[1], rnd[2], rnd[3]);
+	struct scheduler *sched = NULL;
+	rc = scheduler_start(&app, holder, job_interval, &sched);
+	if (rc) {
+		http_stop(srv, 0);
+		app_close(&app);
+		return cli_error("无法启动定时任务线程");
 	}
 	printf("zerenzhi %s 正在服务：http://%s/（前端：%s）\n", ZRZ_VERSION, listen,
 	       web ? web : "未配置");
@@ -188,6 +211,7 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&stop, &sig);
 	log_info("signal %d: finishing requests in flight", sig);
 	http_stop(srv, 10000);
+	scheduler_stop(sched);
 	app_close(&app);
 	log_info("stopped");
 	return 0;

@@ -66,9 +66,9 @@ bool app_in_tx(const struct db *db)
 	return db_in_tx(db);
 }
 
-int app_migrate(struct app *app, int *applied, char *err, size_t errlen)
+int app_migrate(struct app *app, int target, int *applied, char *err, size_t errlen)
 {
-	return migrate_up(app->store, applied, err, errlen);
+	return migrate_up(app->store, target, applied, err, errlen);
 }
 
 int app_check_schema(struct app *app, char *err, size_t errlen)

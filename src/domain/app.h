@@ -52,8 +52,9 @@ int app_commit(struct db *db);
 void app_rollback(struct db *db);
 bool app_in_tx(const struct db *db);
 
-/* Bring the schema up to date; *applied gets the number of steps run. */
-int app_migrate(struct app *app, int *applied, char *err, size_t errlen);
+/* Bring the schema up to version target (0: the newest); *applied gets the
+ * number of steps run. */
+int app_migrate(struct app *app, int target, int *applied, char *err, size_t errlen);
 /* Refuse to serve a database that is not exactly at this binary's version. */
 int app_check_schema(struct app *app, char *err, size_t errlen);
 int app_schema_version(struct app *app, int *have, int *latest);

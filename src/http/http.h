@@ -105,7 +105,12 @@ struct http_config {
 	int (*authenticate)(struct req *r);
 	/* Runs when the request ends, before its arena is freed. */
 	void (*finish)(struct req *r);
+	/* Runs before a handler that returned ZRZ_ERETRY is run again. */
+	void (*retry)(struct req *r);
 };
+
+/* How many times a handler runs at most when it keeps asking for a retry. */
+#define HTTP_MAX_ATTEMPTS 3
 
 /* Start listening; *out is the running server.  Errors go to err. */
 int http_start(const struct http_config *cfg, struct http_server **out, char *err, size_t errlen);

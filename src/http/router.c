@@ -81,7 +81,20 @@ int http__dispatch(struct req *r, const struct http_config *cfg, struct http_sta
 			if (rc)
 				return rc;
 		}
-		return r->route->handler(r);
+		/* A handler whose transaction lost a serialization race (ZRZ_ERETRY)
+		 * runs again from the start: it has sent nothing yet, and its
+		 * transaction was rolled back by the retry hook. */
+		int headers_before = r->nheaders;
+		for (int attempt = 1;; attempt++) {
+			int rc = r->route->handler(r);
+			if (rc != ZRZ_ERETRY || attempt >= HTTP_MAX_ATTEMPTS || r->replied)
+				return rc;
+			r->err_field = NULL;
+			r->err_msg = NULL;
+			r->nheaders = headers_before;
+			if (cfg->retry)
+				cfg->retry(r);
+		}
 	}
 	const char *allow = allowed_methods(r, cfg);
 	if (allow) {
@@ -105,6 +118,12 @@ void http__reply_error(struct req *r, int code)
 		code = ZRZ_EINTERNAL;
 	int status = zrz_err_status(code);
 	const char *msg = r->err_msg ? r->err_msg : zrz_err_message(code);
+	/* A detail that is not valid text must not break the error itself. */
+	if (!utf8_valid_text(msg, strlen(msg)))
+		msg = zrz_err_message(code);
+	const char *field = r->err_field;
+	if (field && !utf8_valid_text(field, strlen(field)))
+		field = NULL;
 	if (status >= 500) {
 		log_error("request %s %s %.200s failed: %s (%s)", r->request_id, r->method, r->path,
 			  zrz_err_slug(code), r->err_msg ? r->err_msg : "-");
@@ -113,13 +132,18 @@ void http__reply_error(struct req *r, int code)
 			msg = zrz_err_message(code);
 	}
 	json_t *e = json_pack("{s:s, s:s, s:o}", "code", zrz_err_slug(code), "message", msg,
-			      "field", r->err_field ? json_string(r->err_field) : json_null());
-	if (status >= 500)
+			      "field", field ? json_string(field) : json_null());
+	if (e && status >= 500)
 		json_object_set_new(e, "request_id", json_string(r->request_id));
 	r->replied = false;
 	free(r->resp_body);
 	r->resp_body = NULL;
-	req_reply_json(r, status, json_pack("{s:o}", "error", e));
+	if (!e || req_reply_json(r, status, json_pack("{s:o}", "error", e)) != ZRZ_OK) {
+		static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":"
+					       "\"服务器内部错误\",\"field\":null}}";
+		req_reply_bytes(r, status, "application/json; charset=utf-8", fallback,
+				sizeof(fallback) - 1);
+	}
 }
 
 const char *req_param(struct req *r, const char *name)

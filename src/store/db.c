@@ -169,8 +169,15 @@ int store_acquire(struct store *s, struct db **out)
 	if (db) {
 		s->free_list = db->next_free;
 		pthread_mutex_unlock(&s->pool_lock);
-		*out = db;
-		return ZRZ_OK;
+		if (s->ops->alive(db)) {
+			*out = db;
+			return ZRZ_OK;
+		}
+		/* The server closed it (a restart): replace it with a new one. */
+		log_warn("database connection lost while idle; reconnecting");
+		s->ops->disconnect(db);
+		pthread_mutex_lock(&s->pool_lock);
+		s->open_count--;
 	}
 	s->open_count++;
 	pthread_mutex_unlock(&s->pool_lock);

@@ -186,6 +186,24 @@ static void pg_release(struct db *db)
 			pg_reset(&d->stmts[i]->base);
 }
 
+/*
+ * Read whatever the server sent an idle connection (without blocking): a
+ * server that shut down has sent its goodbye and closed the socket, which
+ * turns the connection's status bad here rather than in the next query.
+ */
+static bool pg_alive(struct db *db)
+{
+	PGconn *c = PG(db)->conn;
+	/* The first read may only take the server's last message; parsing it
+	 * and reading again reaches the end of the stream. */
+	for (int i = 0; i < 2; i++) {
+		if (PQconsumeInput(c) != 1 || PQstatus(c) != CONNECTION_OK)
+			return false;
+		(void)PQisBusy(c);
+	}
+	return PQstatus(c) == CONNECTION_OK;
+}
+
 /* Map a failed result to our codes; marks the connection broken when it is. */
 static int map_result(struct db *db, PGresult *res, const char *what)
 {
@@ -526,6 +544,7 @@ const struct db_ops db_pg_ops = {
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.release = pg_release,
+	.alive = pg_alive,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

@@ -146,6 +146,12 @@ static void sq_release(struct db *db)
 	reset_busy(SQ(db));
 }
 
+static bool sq_alive(struct db *db)
+{
+	(void)db;
+	return true;
+}
+
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct sq_db *d = SQ(db);
@@ -373,6 +379,7 @@ const struct db_ops db_sqlite_ops = {
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.release = sq_release,
+	.alive = sq_alive,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

@@ -48,6 +48,8 @@ struct db_ops {
 	void (*disconnect)(struct db *db);
 	/* Make a pooled connection ready for its next user. */
 	void (*release)(struct db *db);
+	/* Before a pooled connection is handed out: false if it has died. */
+	bool (*alive)(struct db *db);
 	int (*begin)(struct db *db, bool write);
 	int (*commit)(struct db *db);
 	void (*rollback)(struct db *db);

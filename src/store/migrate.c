@@ -63,7 +63,7 @@ int migrate_current(struct store *s, int *out)
 	return rc;
 }
 
-int migrate_up(struct store *s, int *applied, char *err, size_t errlen)
+int migrate_up(struct store *s, int target, int *applied, char *err, size_t errlen)
 {
 	struct db *db;
 	*applied = 0;
@@ -84,7 +84,9 @@ int migrate_up(struct store *s, int *applied, char *err, size_t errlen)
 		rc = ZRZ_ESCHEMA;
 		goto out;
 	}
-	for (const struct migration *m = table_for(s); m->version; m++) {
+	if (target <= 0 || target > migrate_latest(s))
+		target = migrate_latest(s);
+	for (const struct migration *m = table_for(s); m->version && m->version <= target; m++) {
 		if (m->version <= have)
 			continue;
 		rc = db_begin(db);
@@ -92,6 +94,17 @@ int migrate_up(struct store *s, int *applied, char *err, size_t errlen)
 			goto fail;
 		char detail[512] = "";
 		rc = db_exec_script(db, SQL_CREATE_VERSIONS, detail, sizeof(detail));
+		if (!rc)
+			rc = db_lock_chain(db);
+		/* Another process may have applied it while this one waited. */
+		if (!rc)
+			rc = current(db, &have);
+		if (!rc && m->version <= have) {
+			rc = db_commit(db);
+			if (rc)
+				goto fail;
+			continue;
+		}
 		if (!rc)
 			rc = db_exec_script(db, m->sql, detail, sizeof(detail));
 		if (!rc) {

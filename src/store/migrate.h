@@ -30,11 +30,13 @@ int migrate_latest(const struct store *s);
 int migrate_current(struct store *s, int *out);
 
 /*
- * Bring the database up to migrate_latest(), printing nothing.  *applied
- * receives the number of migrations run.  ZRZ_ESCHEMA when the database is
- * newer than the binary; other errors with a message in err.
+ * Bring the database up to version target (0: migrate_latest()), printing
+ * nothing.  *applied receives the number of migrations run.  ZRZ_ESCHEMA
+ * when the database is newer than the binary; other errors with a message
+ * in err.  Safe when several processes run it at once: each step takes the
+ * chain lock and checks the version again inside its transaction.
  */
-int migrate_up(struct store *s, int *applied, char *err, size_t errlen);
+int migrate_up(struct store *s, int target, int *applied, char *err, size_t errlen);
 
 /*
  * Check that the database is exactly at the binary's version, as the server

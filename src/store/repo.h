@@ -90,7 +90,9 @@ int store_session_touch(struct db *db, int64_t id, int64_t now);
 int store_session_delete(struct db *db, int64_t id);
 /* End every session of user_id except keep_id (0: all). */
 int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);
-int store_session_purge(struct db *db, int64_t now, int64_t idle_before);
+/* Delete ended sessions and stale failure counters; *purged (may be NULL)
+ * gets the number of sessions deleted. */
+int store_session_purge(struct db *db, int64_t now, int64_t idle_before, int64_t *purged);
 
 /* ---- committees ---- */
 int store_committee_list(struct db *db, struct arena *a, int64_t org_id, struct committee **items,
@@ -119,6 +121,15 @@ int store_audit_list(struct db *db, struct arena *a, const struct audit_filter *
 int store_audit_each(struct db *db, int (*fn)(void *ctx, const struct audit_row *row),
 		     void *ctx);
 int store_audit_count(struct db *db, int64_t *count);
+
+/* ---- leases and job runs ---- */
+/* Take the lease name for holder until `until`, unless someone holds it
+ * past now; *taken says whether this call got it. */
+int store_lease_take(struct db *db, const char *name, const char *holder, int64_t now,
+		     int64_t until, bool *taken);
+int store_job_start(struct db *db, const char *name, const char *holder, int64_t now,
+		    int64_t *id);
+int store_job_finish(struct db *db, int64_t id, int64_t now, bool ok, const char *detail);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

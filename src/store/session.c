@@ -108,7 +108,7 @@ static const char SQL_PURGE[] = "DELETE FROM session WHERE expires_at <= ? OR la
 static const char SQL_PURGE_FAILURES[] =
 	"DELETE FROM login_failure WHERE last_at < ? AND locked_until < ?";
 
-int store_session_purge(struct db *db, int64_t now, int64_t idle_before)
+int store_session_purge(struct db *db, int64_t now, int64_t idle_before, int64_t *purged)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, SQL_PURGE, &st);
@@ -119,6 +119,8 @@ int store_session_purge(struct db *db, int64_t now, int64_t idle_before)
 	rc = db_run(st);
 	if (rc)
 		return rc;
+	if (purged)
+		*purged = db_changes(db);
 	rc = db_prepare(db, SQL_PURGE_FAILURES, &st);
 	if (rc)
 		return rc;

@@ -132,7 +132,7 @@ static void open_migrated(struct fx *f)
 {
 	int applied = -1;
 	assert_int_equal(store_open(f->url, 2, &f->s, f->err, sizeof(f->err)), ZRZ_OK);
-	int rc = migrate_up(f->s, &applied, f->err, sizeof(f->err));
+	int rc = migrate_up(f->s, 0, &applied, f->err, sizeof(f->err));
 	if (rc)
 		fail_msg("migrate_up = %d: %s", rc, f->err);
 	assert_int_equal(store_acquire(f->s, &f->db), ZRZ_OK);
@@ -327,7 +327,7 @@ static void test_migrate_fresh_database(void **state)
 	assert_true(strlen(f->err) > 0);
 
 	int applied = -1;
-	int rc = migrate_up(f->s, &applied, f->err, sizeof(f->err));
+	int rc = migrate_up(f->s, 0, &applied, f->err, sizeof(f->err));
 	if (rc)
 		fail_msg("migrate_up = %d: %s", rc, f->err);
 	assert_int_equal(applied, migration_count());
@@ -337,7 +337,7 @@ static void test_migrate_fresh_database(void **state)
 
 	/* Again: nothing to do, still current. */
 	applied = -1;
-	assert_int_equal(migrate_up(f->s, &applied, f->err, sizeof(f->err)), ZRZ_OK);
+	assert_int_equal(migrate_up(f->s, 0, &applied, f->err, sizeof(f->err)), ZRZ_OK);
 	assert_int_equal(applied, 0);
 	assert_int_equal(migrate_current(f->s, &cur), ZRZ_OK);
 	assert_int_equal(cur, migrate_latest(f->s));
@@ -372,7 +372,7 @@ static void test_migrate_persists_across_reopen(void **state)
 	struct fx *f = *state;
 	int applied = 0;
 	assert_int_equal(store_open(f->url, 1, &f->s, f->err, sizeof(f->err)), ZRZ_OK);
-	assert_int_equal(migrate_up(f->s, &applied, f->err, sizeof(f->err)), ZRZ_OK);
+	assert_int_equal(migrate_up(f->s, 0, &applied, f->err, sizeof(f->err)), ZRZ_OK);
 	store_close(f->s);
 	f->s = NULL;
 
@@ -382,7 +382,7 @@ static void test_migrate_persists_across_reopen(void **state)
 	assert_int_equal(cur, migrate_latest(f->s));
 	assert_int_equal(migrate_check(f->s, f->err, sizeof(f->err)), ZRZ_OK);
 	applied = -1;
-	assert_int_equal(migrate_up(f->s, &applied, f->err, sizeof(f->err)), ZRZ_OK);
+	assert_int_equal(migrate_up(f->s, 0, &applied, f->err, sizeof(f->err)), ZRZ_OK);
 	assert_int_equal(applied, 0);
 }
 
@@ -402,7 +402,7 @@ static void test_migrate_refuses_newer_schema(void **state)
 
 	int applied = -1;
 	f->err[0] = '\0';
-	assert_int_equal(migrate_up(f->s, &applied, f->err, sizeof(f->err)), ZRZ_ESCHEMA);
+	assert_int_equal(migrate_up(f->s, 0, &applied, f->err, sizeof(f->err)), ZRZ_ESCHEMA);
 	assert_int_equal(applied, 0);
 	assert_true(strlen(f->err) > 0);
 	f->err[0] = '\0';
@@ -418,7 +418,7 @@ static void test_migrate_refuses_future_only_db(void **state)
 	assert_int_equal(db_exec_script(f->db, SQL_FAKE_VERSIONS, f->err, sizeof(f->err)),
 			 ZRZ_OK);
 	int applied = -1;
-	assert_int_equal(migrate_up(f->s, &applied, f->err, sizeof(f->err)), ZRZ_ESCHEMA);
+	assert_int_equal(migrate_up(f->s, 0, &applied, f->err, sizeof(f->err)), ZRZ_ESCHEMA);
 	assert_int_equal(applied, 0);
 	/* No migration ran: the first one's tables are absent. */
 	assert_int_equal(query_int(f->db, SQL_COUNT_TABLE_ORG), 0);

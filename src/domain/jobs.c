@@ -1,0 +1,177 @@
+/*
+ * The scheduler and its jobs.  A job runs in its own write transaction
+ * together with its audit row and the end of its job_run record, so a run
+ * that fails leaves no half-done work behind, only the failed run's record.
+ */
+#include "core/common.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/ztime.h"
+#include "domain/audit.h"
+#include "domain/jobs.h"
+#include "store/repo.h"
+
+#include <errno.h>
+#include <pthread.h>
+
+struct job {
+	const char *name;
+	/* Do the work inside the open transaction; describe it in *detail. */
+	int (*run)(struct app *app, struct db *db, json_t *detail);
+};
+
+/* Expired sessions and old failed-login counters. */
+static int job_session_purge(struct app *app, struct db *db, json_t *detail)
+{
+	int64_t now = time_now();
+	int64_t purged = 0;
+	int rc = store_session_purge(db, now, now - app->settings.idle_timeout, &purged);
+	if (!rc)
+		json_object_set_new(detail, "sessions_purged", json_integer(purged));
+	return rc;
+}
+
+static const struct job jobs[] = {
+	{"session_purge", job_session_purge},
+};
+
+static const struct actor scheduler_actor = {0, "scheduler"};
+
+static int run_one(struct app *app, struct db *db, const struct job *j, const char *holder,
+		   int64_t interval, bool *ran)
+{
+	int64_t now = time_now();
+	bool taken = false;
+	*ran = false;
+	int rc = app_begin(db);
+	if (rc)
+		return rc;
+	rc = store_lease_take(db, j->name, holder, now, now + interval, &taken);
+	int64_t run_id = 0;
+	if (!rc && taken)
+		rc = store_job_start(db, j->name, holder, now, &run_id);
+	if (!rc)
+		rc = app_commit(db);
+	else
+		app_rollback(db);
+	if (rc || !taken)
+		return rc;
+
+	json_t *detail = json_object();
+	rc = app_begin(db);
+	if (!rc)
+		rc = j->run(app, db, detail);
+	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!rc)
+		rc = store_job_finish(db, run_id, time_now(), true, text);
+	if (!rc) {
+		json_object_set_new(detail, "job", json_string(j->name));
+		json_object_set_new(detail, "holder", json_string(holder));
+		rc = audit_log(db, &scheduler_actor, 0, "job.run", "job_run", run_id,
+			       json_incref(detail));
+	}
+	if (!rc)
+		rc = app_commit(db);
+	else
+		app_rollback(db);
+	if (rc) {
+		/* Record the failure on its own. */
+		log_error("job %s failed: %s", j->name, zrz_err_slug(rc));
+		if (app_begin(db) == ZRZ_OK) {
+			if (store_job_finish(db, run_id, time_now(), false, zrz_err_slug(rc)) ||
+			    app_commit(db))
+				app_rollback(db);
+		}
+	}
+	free(text);
+	json_decref(detail);
+	*ran = rc == ZRZ_OK;
+	return rc;
+}
+
+int jobs_run_due(struct app *app, const char *holder, int64_t interval, int *ran)
+{
+	struct db *db;
+	*ran = 0;
+	int rc = app_acquire(app, &db);
+	if (rc)
+		return rc;
+	int first_error = ZRZ_OK;
+	for (size_t i = 0; i < ZRZ_ARRAY_LEN(jobs); i++) {
+		bool did = false;
+		rc = run_one(app, db, &jobs[i], holder, interval, &did);
+		if (rc && !first_error)
+			first_error = rc;
+		*ran += did;
+	}
+	app_release(app, db);
+	return first_error;
+}
+
+struct scheduler {
+	struct app *app;
+	char *holder;
+	int64_t interval;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+};
+
+static void *scheduler_main(void *arg)
+{
+	struct scheduler *s = arg;
+	int64_t tick = s->interval < 30 ? s->interval : 30;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		int ran = 0;
+		int rc = jobs_run_due(s->app, s->holder, s->interval, &ran);
+		if (rc)
+			log_warn("scheduler: %s", zrz_err_slug(rc));
+		pthread_mutex_lock(&s->lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += tick;
+		while (!s->stopping &&
+		       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int scheduler_start(struct app *app, const char *holder, int64_t interval,
+		    struct scheduler **out)
+{
+	struct scheduler *s = xcalloc(1, sizeof(*s));
+	s->app = app;
+	s->holder = xstrdup(holder);
+	s->interval = interval < 1 ? 1 : interval;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->wake);
+		free(s->holder);
+		free(s);
+		return ZRZ_EINTERNAL;
+	}
+	*out = s;
+	return ZRZ_OK;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	free(s->holder);
+	free(s);
+}
