@@ -31,6 +31,8 @@ static void help(void)
 	     "  --lockout-minutes 分钟  锁定时长（默认 15）\n"
 	     "  --request-timeout 秒    请求体在此时间内未传完则答复 408（默认 30）\n"
 	     "  --secure-cookies        会话 Cookie 加 Secure 标记（经 HTTPS 反向代理提供服务时使用）\n"
+	     "  --db-pool N             数据库连接池大小（默认工作线程数 + 2；PostgreSQL 上也是最多\n"
+	     "                          同时打开的连接数）\n"
 	     "  --job-interval 秒       定时任务（清理过期会话等）的间隔，多个进程共用一个数据库时\n"
 	     "                          每个间隔只由其中一个执行（默认 600）\n"
 	     "  --quiet                 不输出每个请求的访问日志");
@@ -66,12 +68,13 @@ int cmd_serve(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"secure-cookies", no_argument, NULL, 'S'},
 		{"job-interval", required_argument, NULL, 'J'},
+		{"db-pool", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *url = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *web = NULL;
 	int64_t threads = 0, body = 1 << 20, conns = 1024, idle = 30, hours = 12, days = 90,
-		failures = 5, minutes = 15, req_timeout = 30, job_interval = 600;
+		failures = 5, minutes = 15, req_timeout = 30, job_interval = 600, pool = 0;
 	bool web_given = false, secure = false;
 	int c;
 	optind = 1;
@@ -121,6 +124,9 @@ int cmd_serve(int argc, char **argv)
 		case 'S':
 			secure = true;
 			break;
+		case 'P':
+			ok = num_arg("db-pool", optarg, 1, 1000, &pool);
+			break;
 		case 'J':
 			ok = num_arg("job-interval", optarg, 1, 7 * 86400, &job_interval);
 			break;
@@ -145,7 +151,8 @@ int cmd_serve(int argc, char **argv)
 	int nthreads = threads ? (int)threads : (ncpu > 0 ? (int)ncpu : 1);
 	struct app app;
 	char err[512] = "";
-	int rc = app_open(&app, url, nthreads + 2, err, sizeof(err));
+	/* One connection per worker thread, one for the scheduler, one spare. */
+	int rc = app_open(&app, url, pool ? (int)pool : nthreads + 2, err, sizeof(err));
 	if (rc)
 		return cli_error("%s", err);
 	rc = app_check_schema(&app, err, sizeof(err));
@@ -183,12 +190,6 @@ int cmd_serve(int argc, char **argv)
 		.finish = api_finish,
 		.retry = api_retry,
 	};
-	struct http_server *srv;
-	rc = http_start(&cfg, &srv, err, sizeof(err));
-	if (rc) {
-		app_close(&app);
-		return cli_error("%s", err);
-	}
 	/* This process's name in leases: host, pid and a random part. */
 	char host[64] = "", holder[160];
 	gethostname(host, sizeof(host) - 1);
@@ -196,6 +197,16 @@ int cmd_serve(int argc, char **argv)
 	randombytes_buf(rnd, sizeof(rnd));
 	snprintf(holder, sizeof(holder), "%s:%ld:%02x%02x%02x%02x", host, (long)getpid(), rnd[0],
 		 rnd[1], rnd[2], rnd[3]);
+	/* Jobs that are due run once before the first request is served. */
+	int ran = 0;
+	if (jobs_run_due(&app, holder, job_interval, &ran))
+		log_warn("scheduled jobs could not run at start; the scheduler will retry");
+	struct http_server *srv;
+	rc = http_start(&cfg, &srv, err, sizeof(err));
+	if (rc) {
+		app_close(&app);
+		return cli_error("%s", err);
+	}
 	struct scheduler *sched = NULL;
 	rc = scheduler_start(&app, holder, job_interval, &sched);
 	if (rc) {

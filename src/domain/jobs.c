@@ -123,19 +123,22 @@ static void *scheduler_main(void *arg)
 	struct scheduler *s = arg;
 	int64_t tick = s->interval < 30 ? s->interval : 30;
 	pthread_mutex_lock(&s->lock);
-	while (!s->stopping) {
-		pthread_mutex_unlock(&s->lock);
-		int ran = 0;
-		int rc = jobs_run_due(s->app, s->holder, s->interval, &ran);
-		if (rc)
-			log_warn("scheduler: %s", zrz_err_slug(rc));
-		pthread_mutex_lock(&s->lock);
+	for (;;) {
+		/* The first pass ran before the server started (see cmd_serve). */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += tick;
 		while (!s->stopping &&
 		       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
 			;
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		int ran = 0;
+		int rc = jobs_run_due(s->app, s->holder, s->interval, &ran);
+		if (rc)
+			log_warn("scheduler: %s", zrz_err_slug(rc));
+		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;

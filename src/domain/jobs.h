@@ -18,7 +18,9 @@ struct scheduler;
 /*
  * Start the scheduler thread.  holder names this process in leases and job
  * runs (copied).  interval is how often each job runs, in seconds; the
- * thread looks every min(interval, 30) seconds, and once at start.
+ * thread looks every min(interval, 30) seconds.  It does not run the jobs
+ * at once: the server calls jobs_run_due() itself before it starts serving,
+ * so that a fresh server's state does not change under its first requests.
  */
 int scheduler_start(struct app *app, const char *holder, int64_t interval,
 		    struct scheduler **out);
