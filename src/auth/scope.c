@@ -33,6 +33,8 @@ bool scope_can(const struct principal *p, const char *path, unsigned roles)
 
 bool scope_covers_subtree(const struct principal *p, const char *path, unsigned roles)
 {
+	if (!path)
+		return false;
 	for (int i = 0; i < p->ngrants; i++) {
 		const struct grant *g = &p->grants[i];
 		if ((role_bit(g->role) & roles) && !strcmp(g->scope, "subtree") &&

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -136,6 +137,10 @@ int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (sodium_init() < 0) {
+		fputs("zerenzhi: 无法初始化加密库（libsodium）\n", stderr);
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -8,6 +8,8 @@
 #include "store/migrate.h"
 #include "store/repo.h"
 
+#include <sodium.h>
+
 void app_settings_default(struct settings *s)
 {
 	s->idle_timeout = 30 * 60;
@@ -21,6 +23,11 @@ void app_settings_default(struct settings *s)
 int app_open(struct app *app, const char *url, int pool, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof(*app));
+	/* libsodium must be initialized before first use (idempotent). */
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "无法初始化加密库");
+		return ZRZ_EINTERNAL;
+	}
 	app_settings_default(&app->settings);
 	return store_open(url, pool, &app->store, err, errlen);
 }

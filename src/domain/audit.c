@@ -81,10 +81,16 @@ int audit_log(struct db *db, const struct actor *who, int64_t org_id, const char
 		free(text);
 		return rc;
 	}
+	/* The store keeps ids <= 0 as NULL and reads them back as 0: hash
+	 * what will be read back. */
+	if (org_id < 0)
+		org_id = 0;
+	if (entity_id < 0)
+		entity_id = 0;
 	struct audit_row row = {
 		.seq = seq + 1,
 		.at = time_now(),
-		.user_id = who ? who->user_id : 0,
+		.user_id = who && who->user_id > 0 ? who->user_id : 0,
 		.org_id = org_id,
 		.org_path = path[0] ? path : NULL,
 		.action = action,
