@@ -35,6 +35,14 @@ int api_commit(struct req *r);
 /* Turn a domain error into the request's error (field and message). */
 int api_fail(struct req *r, int rc, const struct derr *e);
 
+/*
+ * Load unit id if the caller's grants reach it.  api_org_visible answers a
+ * unit named by the path or query with 404 (existence does not leak);
+ * api_org_named answers a unit named in the body with 422 and the field.
+ */
+int api_org_visible(struct req *r, struct db *db, int64_t id, struct org *o, const char *field);
+int api_org_named(struct req *r, struct db *db, int64_t id, struct org *o, const char *field);
+
 /* Read an optional id field of a JSON body (positive integer). */
 int api_json_id(struct req *r, json_t *body, const char *key, bool required, int64_t *out,
 		bool *present);

@@ -12,17 +12,6 @@
 
 #define EDITORS (ROLE_SYSADMIN | ROLE_SECRETARY | ROLE_OFFICE)
 
-static int visible_org(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
-{
-	int rc = org_get(db, r->arena, id, o);
-	if (rc == ZRZ_ENOTFOUND || (!rc && !scope_sees(api_who(r), o->path)))
-		return req_fail(r, field ? ZRZ_EINVAL : ZRZ_ENOTFOUND, field,
-				"单位不存在或不在您的权限范围内");
-	if (rc)
-		return req_fail(r, rc, NULL, NULL);
-	return ZRZ_OK;
-}
-
 static int visible_committee(struct req *r, struct db *db, int64_t id, struct committee *c,
 			     struct org *o)
 {
@@ -111,7 +100,7 @@ int api_committee_list(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, org_id, &o, NULL);
+	rc = api_org_visible(r, db, org_id, &o, NULL);
 	if (rc)
 		return rc;
 	struct committee *items;
@@ -168,7 +157,7 @@ int api_committee_create(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, org_id, &o, "org_id");
+	rc = api_org_named(r, db, org_id, &o, "org_id");
 	if (rc)
 		return rc;
 	if (!scope_can(api_who(r), o.path, EDITORS))

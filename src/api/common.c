@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "api/api.h"
 #include "auth/session.h"
+#include "domain/org.h"
 
 #include <sodium.h>
 
@@ -102,6 +103,24 @@ int api_commit(struct req *r)
 int api_fail(struct req *r, int rc, const struct derr *e)
 {
 	return req_fail(r, rc, e ? e->field : NULL, e ? e->msg : NULL);
+}
+
+int api_org_visible(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
+{
+	int rc = org_get(db, r->arena, id, o);
+	if (rc == ZRZ_ENOTFOUND || (!rc && !scope_sees(api_who(r), o->path)))
+		return req_fail(r, ZRZ_ENOTFOUND, field, "单位不存在或不在您的权限范围内");
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	return ZRZ_OK;
+}
+
+int api_org_named(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
+{
+	int rc = api_org_visible(r, db, id, o, field);
+	if (rc == ZRZ_ENOTFOUND)
+		rc = req_fail(r, ZRZ_EINVAL, field, "单位不存在或不在您的权限范围内");
+	return rc;
 }
 
 int api_json_id(struct req *r, json_t *body, const char *key, bool required, int64_t *out,

@@ -12,26 +12,6 @@
 
 #define TREE_MAX_NODES 5000
 
-/* Load org id if the caller may see it; 404 otherwise. */
-static int visible_org(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
-{
-	int rc = org_get(db, r->arena, id, o);
-	if (rc == ZRZ_ENOTFOUND || (!rc && !scope_sees(api_who(r), o->path)))
-		return req_fail(r, ZRZ_ENOTFOUND, field, "单位不存在或不在您的权限范围内");
-	if (rc)
-		return req_fail(r, rc, NULL, NULL);
-	return ZRZ_OK;
-}
-
-/* The same for a unit named in the request body: 422 with the field. */
-static int body_org(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
-{
-	int rc = visible_org(r, db, id, o, field);
-	if (rc == ZRZ_ENOTFOUND)
-		rc = req_fail(r, ZRZ_EINVAL, field, "单位不存在或不在您的权限范围内");
-	return rc;
-}
-
 static json_t *orgs_json(const struct org *items, int n)
 {
 	json_t *arr = json_array();
@@ -95,7 +75,7 @@ int api_org_list(struct req *r)
 		return req_reply_json(r, 200, json_page(orgs_json(items + from, (int)count), total));
 	}
 	struct org p;
-	rc = visible_org(r, db, parent, &p, "parent_id");
+	rc = api_org_visible(r, db, parent, &p, "parent_id");
 	if (rc)
 		return rc;
 	if (scope_covers_subtree(api_who(r), p.path, ROLE_ANY)) {
@@ -131,7 +111,7 @@ int api_org_get(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, id, &o, "id");
+	rc = api_org_visible(r, db, id, &o, "id");
 	if (rc)
 		return rc;
 	return req_reply_json(r, 200, org_json(&o));
@@ -152,7 +132,7 @@ int api_org_tree(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, id, &o, "id");
+	rc = api_org_visible(r, db, id, &o, "id");
 	if (rc)
 		return rc;
 	struct org *items;
@@ -219,7 +199,7 @@ int api_org_create(struct req *r)
 	if (rc)
 		return rc;
 	struct org p;
-	rc = body_org(r, db, parent, &p, "parent_id");
+	rc = api_org_named(r, db, parent, &p, "parent_id");
 	if (rc)
 		return rc;
 	if (!scope_covers_subtree(api_who(r), p.path, ROLE_SYSADMIN))
@@ -263,7 +243,7 @@ int api_org_update(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, id, &o, "id");
+	rc = api_org_visible(r, db, id, &o, "id");
 	if (rc)
 		return rc;
 	if (!scope_can(api_who(r), o.path, ROLE_SYSADMIN))
@@ -271,7 +251,7 @@ int api_org_update(struct req *r)
 	struct derr e = {0};
 	if (has_parent && parent != o.parent_id) {
 		struct org np;
-		rc = body_org(r, db, parent, &np, "parent_id");
+		rc = api_org_named(r, db, parent, &np, "parent_id");
 		if (rc)
 			return rc;
 		if (!scope_covers_subtree(api_who(r), o.path, ROLE_SYSADMIN) ||
@@ -305,7 +285,7 @@ int api_org_delete(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, id, &o, "id");
+	rc = api_org_visible(r, db, id, &o, "id");
 	if (rc)
 		return rc;
 	struct org parent;

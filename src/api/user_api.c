@@ -12,17 +12,6 @@
 #include "domain/org.h"
 #include "domain/user.h"
 
-static int visible_org(struct req *r, struct db *db, int64_t id, struct org *o, const char *field)
-{
-	int rc = org_get(db, r->arena, id, o);
-	if (rc == ZRZ_ENOTFOUND || (!rc && !scope_sees(api_who(r), o->path)))
-		return req_fail(r, field ? ZRZ_EINVAL : ZRZ_ENOTFOUND, field,
-				"单位不存在或不在您的权限范围内");
-	if (rc)
-		return req_fail(r, rc, NULL, NULL);
-	return ZRZ_OK;
-}
-
 /* Load user id and its unit if the caller sees that unit; 404 otherwise. */
 static int visible_user(struct req *r, struct db *db, int64_t id, struct user *u, struct org *o)
 {
@@ -99,7 +88,7 @@ int api_user_list(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, org_id, &o, NULL);
+	rc = api_org_visible(r, db, org_id, &o, NULL);
 	if (rc)
 		return rc;
 	const char *path = NULL;
@@ -168,7 +157,7 @@ int api_user_create(struct req *r)
 	if (rc)
 		return rc;
 	struct org o;
-	rc = visible_org(r, db, org_id, &o, "org_id");
+	rc = api_org_named(r, db, org_id, &o, "org_id");
 	if (rc)
 		return rc;
 	if (!scope_can(api_who(r), o.path, ROLE_SYSADMIN))
@@ -232,7 +221,7 @@ int api_user_update(struct req *r)
 		return rc;
 	if (has_org && org_id != u.org_id) {
 		struct org no;
-		rc = visible_org(r, db, org_id, &no, "org_id");
+		rc = api_org_named(r, db, org_id, &no, "org_id");
 		if (rc)
 			return rc;
 		if (!scope_can(p, no.path, ROLE_SYSADMIN))
@@ -375,7 +364,7 @@ int api_grant_create(struct req *r)
 	struct org uo, o;
 	rc = visible_user(r, db, id, &u, &uo);
 	if (!rc)
-		rc = visible_org(r, db, org_id, &o, "org_id");
+		rc = api_org_named(r, db, org_id, &o, "org_id");
 	if (rc)
 		return rc;
 	const struct principal *p = api_who(r);
@@ -487,7 +476,7 @@ int api_duty_create(struct req *r)
 		return rc;
 	if (!has_org)
 		org_id = u.org_id;
-	rc = visible_org(r, db, org_id, &o, "org_id");
+	rc = api_org_named(r, db, org_id, &o, "org_id");
 	if (rc)
 		return rc;
 	const struct principal *p = api_who(r);
