@@ -220,7 +220,7 @@ int session_check(struct app *app, struct db *db, struct arena *a, const char *t
 	token_hash(token, hash);
 	struct session_row s;
 	memset(out, 0, sizeof(*out));
-	int rc = store_session_lookup(db, a, hash, &s, &out->user);
+	int rc = store_session_lookup(db, a, hash, &s, &out->user, &out->grants, &out->ngrants);
 	if (rc == ZRZ_ENOTFOUND)
 		return derr_set(e, ZRZ_EUNAUTH, NULL, NULL);
 	if (rc)
@@ -235,7 +235,7 @@ int session_check(struct app *app, struct db *db, struct arena *a, const char *t
 	out->actor.user_id = out->user.id;
 	out->actor.client = client;
 	out->needs_touch = now - s.last_seen >= cfg->touch_interval;
-	return load_grants(db, a, out);
+	return ZRZ_OK;
 }
 
 int session_touch(struct db *db, const struct principal *p)

@@ -35,6 +35,11 @@ bool time_parse(const char *s, int64_t *out);
 /* True when s is exactly YYYY-MM-DD and a real calendar date. */
 bool date_valid(const char *s);
 
+/* Day number (days since 1970-01-01) of a proleptic Gregorian date, and
+ * back.  No checking: the caller passes real dates. */
+int64_t days_from_civil(int64_t y, int m, int d);
+void civil_from_days(int64_t z, int *y, int *m, int *d);
+
 /* Days in month m (1..12) of year y. */
 int days_in_month(int y, int m);
 

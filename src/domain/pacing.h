@@ -20,19 +20,20 @@
  *             next day.
  *
  * Projection: the unit's own rate r, in records per day, is D / E when
- * D > 0.  When D = 0 the period says nothing about the unit's pace, so r is
- * the rate the caller passes from the unit's history (records of the same
- * kind per day over the year so far, see pacing_rate()), or 0 when it has
- * none.  The projected count at the end is P = D + r * L, and at_risk means
- * P < N.  With D > 0 this is D * T < N * E, which is how it is computed:
- * exactly, in integers.
+ * D > 0 and E > 0.  Otherwise (nothing done yet, or the period not started)
+ * the period says nothing about the unit's pace, so r is the rate the
+ * caller passes from the unit's history (records of the same kind per day
+ * over the year so far, see pacing_rate()), or 0 when it has none.  The
+ * projected count at the end is P = D + r * L, and at_risk means P < N.
+ * With D > 0 this is D * T < N * E, which is how it is computed: exactly,
+ * in integers, so a unit exactly on an even pace is on track.
  *
- * Grace: it is too early to call a unit at risk while E * 10 <= T (the
- * first tenth of the period), or while less than one expected interval has
- * passed, E * N < T (an even pace puts one record every T / N days), but
- * never past half of the period, 2 * E < T (without that cap an obligation
- * of one per quarter would only turn at risk on its last day, too late to
- * remind anyone).  So "支委会 每月1次" with nothing done is on track through
+ * Grace: whatever D, it is too early to call a unit at risk while
+ * E * 10 <= T (the first tenth of the period), or while less than one
+ * expected interval has passed, E * N < T (an even pace puts one record
+ * every T / N days), but never past half of the period, 2 * E < T (without
+ * that cap an obligation of one per quarter would only turn at risk on its
+ * last day, too late to remind anyone).  So "支委会 每月1次" with nothing done is on track through
  * the 15th of a 31-day month and at risk from the 16th.
  *
  * Behind score: the share of the target the unit lags an even pace by,
@@ -66,12 +67,12 @@ enum pacing_status {
 /* The assessment of one obligation period; see the definitions above. */
 struct pacing {
 	enum pacing_status status;
-	int elapsed;	  /* E: days of the period up to and including today */
-	int total;	  /* T: days in the period */
-	double rate;	  /* r: records per day used for the projection */
+	int elapsed;      /* E: days of the period up to and including today */
+	int total;        /* T: days in the period */
+	double rate;      /* r: records per day used for the projection */
 	double expected;  /* N * E / T: what an even pace would have done by today */
 	double projected; /* P = D + r * L: the count the period would end with */
-	double behind;	  /* the behind score, -1..1, larger is further behind */
+	double behind;    /* the behind score, -1..1, larger is further behind */
 };
 
 /* "met", "on_track", "at_risk", "missed"; NULL outside the enum.  Static. */
@@ -87,10 +88,12 @@ int pacing_status_parse(const char *code, enum pacing_status *out);
  * Assess an obligation of target records over the days first..last (day
  * numbers, both inclusive) with done records so far, as of day today.
  * history_rate is the unit's records of this kind per day over the year so
- * far, used only when done is 0; pass PACING_NO_RATE (any negative value)
- * when there is none.  Fills *out and returns ZRZ_OK, or returns ZRZ_EINVAL
- * when target < 1 (an obligation of "at least 0" is no obligation), done <
- * 0, first > last, or history_rate is not a finite number.
+ * far, used only when done is 0 or the period has not started; pass
+ * PACING_NO_RATE (any negative value) when there is none.  Fills *out and
+ * returns ZRZ_OK, or returns ZRZ_EINVAL (leaving *out untouched) when
+ * target < 1 (an obligation of "at least 0" is no obligation), done < 0,
+ * first > last, a span of INT_MAX days or more (no period is that long; the
+ * limit keeps day counts in an int), or history_rate is not a finite number.
  */
 int pacing_assess(int target, int done, int first, int last, int today, double history_rate,
 		  struct pacing *out);
@@ -109,8 +112,10 @@ double pacing_rate(int count, int first, int today);
 
 /*
  * Order for "most behind first": negative when a is further behind than b.
- * Compares the behind scores, then the status (missed, at_risk, on_track,
- * met), so qsort() with a wrapper gives a stable-looking order for ties.
+ * Compares the behind scores, then the status (missed before at_risk before
+ * on_track before met); 0 when both agree, for the caller to break the tie
+ * (by unit, say).  The scores are computed as one division of the integer
+ * form above, so equal fractions compare equal.
  */
 int pacing_cmp_behind(const struct pacing *a, const struct pacing *b);
 

@@ -14,18 +14,27 @@
 #define SECS_PER_DAY 86400
 
 static const char *const kind_codes[PERIOD_KIND_COUNT] = {
-	[PERIOD_YEAR] = "year",	  [PERIOD_HALF] = "half",  [PERIOD_QUARTER] = "quarter",
-	[PERIOD_MONTH] = "month", [PERIOD_WEEK] = "week",
+	[PERIOD_YEAR] = "year",
+	[PERIOD_HALF] = "half",
+	[PERIOD_QUARTER] = "quarter",
+	[PERIOD_MONTH] = "month",
+	[PERIOD_WEEK] = "week",
 };
 
 static const char *const kind_labels[PERIOD_KIND_COUNT] = {
-	[PERIOD_YEAR] = "全年", [PERIOD_HALF] = "半年", [PERIOD_QUARTER] = "季度",
-	[PERIOD_MONTH] = "月",	[PERIOD_WEEK] = "周",
+	[PERIOD_YEAR] = "全年",
+	[PERIOD_HALF] = "半年",
+	[PERIOD_QUARTER] = "季度",
+	[PERIOD_MONTH] = "月",
+	[PERIOD_WEEK] = "周",
 };
 
 /* Months per period for the kinds made of whole months. */
 static const int kind_months[PERIOD_KIND_COUNT] = {
-	[PERIOD_YEAR] = 12, [PERIOD_HALF] = 6, [PERIOD_QUARTER] = 3, [PERIOD_MONTH] = 1,
+	[PERIOD_YEAR] = 12,
+	[PERIOD_HALF] = 6,
+	[PERIOD_QUARTER] = 3,
+	[PERIOD_MONTH] = 1,
 };
 
 static bool kind_known(enum period_kind k)
@@ -38,19 +47,10 @@ static bool year_in_range(int y)
 	return y >= PERIOD_YEAR_MIN && y <= PERIOD_YEAR_MAX;
 }
 
-/*
- * The day number of y-m-d, which the caller has already checked to be a
- * real date in range, so time_parse() cannot refuse it.
- */
+/* The day number of y-m-d, which the caller has checked to be a real date. */
 static int ymd_day(int y, int m, int d)
 {
-	char buf[PERIOD_DATE_SIZE];
-	int64_t t = 0;
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
-	bool ok = time_parse(buf, &t);
-	assert(ok);
-	(void)ok;
-	return period_day_of_time(t);
+	return (int)days_from_civil(y, m, d);
 }
 
 static int two_digits(const char *s)
@@ -70,11 +70,7 @@ static int four_digits(const char *s)
 /* The calendar date of day number day, which lies in PERIOD_DAY_MIN..MAX. */
 static void day_ymd(int day, int *y, int *m, int *d)
 {
-	char buf[PERIOD_DATE_SIZE];
-	period_day_format(day, buf, sizeof(buf));
-	*y = four_digits(buf);
-	*m = two_digits(buf + 5);
-	*d = two_digits(buf + 8);
+	civil_from_days(day, y, m, d);
 	assert(*y >= PERIOD_YEAR_MIN && *m >= 1 && *d >= 1);
 }
 

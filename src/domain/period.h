@@ -53,8 +53,8 @@ enum period_kind {
 #define PERIOD_MAX_PER_YEAR 53
 
 /* Buffer sizes, NUL included: "2023-W14", "2023-07-31", "2023年第14周". */
-#define PERIOD_KEY_SIZE 9
-#define PERIOD_DATE_SIZE 11
+#define PERIOD_KEY_SIZE   9
+#define PERIOD_DATE_SIZE  11
 #define PERIOD_LABEL_SIZE 32
 
 /*

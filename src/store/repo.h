@@ -83,9 +83,10 @@ int store_login_failure_clear(struct db *db, const char *login);
 int store_session_insert(struct db *db, const char *token_hash, int64_t user_id,
 			 const char *csrf, int64_t now, int64_t expires_at, const char *client,
 			 int64_t *id);
-/* The session with token_hash and its user, in one indexed read. */
+/* The session with token_hash, its user and the user's grants, in one
+ * query (one round trip to PostgreSQL on every request). */
 int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
-			 struct session_row *s, struct user *u);
+			 struct session_row *s, struct user *u, struct grant **grants, int *ngrants);
 int store_session_touch(struct db *db, int64_t id, int64_t now);
 int store_session_delete(struct db *db, int64_t id);
 /* End every session of user_id except keep_id (0: all). */

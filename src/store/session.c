@@ -30,14 +30,17 @@ int store_session_insert(struct db *db, const char *token_hash, int64_t user_id,
 	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
 }
 
+/* One row per grant (or one row with NULL grant columns for none). */
 static const char SQL_LOOKUP[] =
 	"SELECT s.id, s.user_id, s.csrf, s.created_at, s.last_seen, s.expires_at,"
-	" u.org_id, u.login, u.name, u.pass_changed_at, u.must_change, u.locked, o.name"
+	" u.org_id, u.login, u.name, u.pass_changed_at, u.must_change, u.locked, o.name,"
+	" g.id, g.org_id, g.role, g.scope, go.path, go.name"
 	" FROM session s JOIN users u ON u.id = s.user_id JOIN org o ON o.id = u.org_id"
-	" WHERE s.token_hash = ?";
+	" LEFT JOIN role_grant g ON g.user_id = u.id LEFT JOIN org go ON go.id = g.org_id"
+	" WHERE s.token_hash = ? ORDER BY g.id";
 
 int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
-			 struct session_row *s, struct user *u)
+			 struct session_row *s, struct user *u, struct grant **grants, int *ngrants)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, SQL_LOOKUP, &st);
@@ -47,6 +50,9 @@ int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
 	rc = db_step(st);
 	if (rc != ZRZ_ROW)
 		return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+	int cap = 0;
+	*grants = NULL;
+	*ngrants = 0;
 	s->id = db_col_int64(st, 0);
 	s->user_id = db_col_int64(st, 1);
 	s->csrf = store__text(st, 2, a);
@@ -62,8 +68,20 @@ int store_session_lookup(struct db *db, struct arena *a, const char *token_hash,
 	u->must_change = db_col_int64(st, 10) != 0;
 	u->locked = db_col_int64(st, 11) != 0;
 	u->org_name = store__text(st, 12, a);
-	db_reset(st);
-	return ZRZ_OK;
+	do {
+		if (db_col_null(st, 13))
+			continue;
+		*grants = store__grow(a, *grants, *ngrants, &cap, sizeof(**grants));
+		struct grant *g = &(*grants)[(*ngrants)++];
+		g->id = db_col_int64(st, 13);
+		g->user_id = u->id;
+		g->org_id = db_col_int64(st, 14);
+		g->role = store__text(st, 15, a);
+		g->scope = store__text(st, 16, a);
+		g->org_path = store__text(st, 17, a);
+		g->org_name = store__text(st, 18, a);
+	} while ((rc = db_step(st)) == ZRZ_ROW);
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
 static const char SQL_TOUCH[] = "UPDATE session SET last_seen = ? WHERE id = ?";
