@@ -600,11 +600,13 @@ static void test_verify_detects_rehashed_row(void **state)
 	forged.detail = "{\"i\":200}";
 	char h[65];
 	audit_hash(&forged, h);
-	char sql[256];
-	snprintf(sql, sizeof(sql), "UPDATE audit SET detail = '%s', hash = '%s' WHERE seq = 2",
-		 forged.detail, h);
+	static const char SQL_FORGE[] = "UPDATE audit SET detail = ?, hash = ? WHERE seq = 2";
 	exec(f, SQL_DROP_NO_UPDATE);
-	exec(f, sql);
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(f->db, SQL_FORGE, &st), ZRZ_OK);
+	db_bind_text(st, 1, forged.detail);
+	db_bind_text(st, 2, h);
+	assert_int_equal(db_run(st), ZRZ_OK);
 	assert_verify_broken(f, 3);
 }
 
