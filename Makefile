@@ -7,6 +7,9 @@ DB         ?= var/zerenzhi.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
+# The sub-makes of cmake --build need not announce every directory.
+MAKEFLAGS  += --no-print-directory
+
 .PHONY: all deps web build build-san run test test-unit test-api bench clean
 
 all: build
