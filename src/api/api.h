@@ -78,5 +78,16 @@ int api_committee_delete(struct req *r);
 int api_audit_list(struct req *r);
 int api_audit_verify(struct req *r);
 int api_meta(struct req *r);
+int api_record_kind_list(struct req *r);
+int api_record_list(struct req *r);
+int api_record_get(struct req *r);
+int api_record_create(struct req *r);
+int api_record_update(struct req *r);
+int api_record_delete(struct req *r);
+int api_record_restore(struct req *r);
+int api_obligation_list(struct req *r);
+int api_obligation_create(struct req *r);
+int api_obligation_delete(struct req *r);
+int api_compliance(struct req *r);
 
 #endif

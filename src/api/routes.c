@@ -44,5 +44,17 @@ const struct route api_routes[] = {
 
 	{"GET", "/api/v1/audit", api_audit_list, 0, 0},
 	{"GET", "/api/v1/audit/verify", api_audit_verify, 0, 0},
+
+	{"GET", "/api/v1/record-kinds", api_record_kind_list, 0, 0},
+	{"GET", "/api/v1/records", api_record_list, 0, 0},
+	{"POST", "/api/v1/records", api_record_create, 0, 0},
+	{"GET", "/api/v1/records/{id}", api_record_get, 0, 0},
+	{"PATCH", "/api/v1/records/{id}", api_record_update, 0, 0},
+	{"DELETE", "/api/v1/records/{id}", api_record_delete, 0, 0},
+	{"POST", "/api/v1/records/{id}/restore", api_record_restore, 0, 0},
+	{"GET", "/api/v1/obligations", api_obligation_list, 0, 0},
+	{"POST", "/api/v1/obligations", api_obligation_create, 0, 0},
+	{"DELETE", "/api/v1/obligations/{id}", api_obligation_delete, 0, 0},
+	{"GET", "/api/v1/compliance", api_compliance, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

@@ -1596,7 +1596,7 @@ static const char *const achievement_words[] = {"了", "共", "累计", "合计"
 
 static const char *const article_words[] = {"信息", "文章", "稿", "报道", "宣传", NULL};
 
-struct obligation {
+struct found_obligation {
 	const char *kind;
 	const char *activity;
 	int64_t min;
@@ -1609,11 +1609,11 @@ struct obligation {
 };
 
 struct oblist {
-	struct obligation *v;
+	struct found_obligation *v;
 	int n, cap;
 };
 
-static void ob_note(struct obligation *o, const char *note)
+static void ob_note(struct found_obligation *o, const char *note)
 {
 	if (o->nnotes < (int)ZRZ_ARRAY_LEN(o->notes))
 		o->notes[o->nnotes++] = note;
@@ -1628,19 +1628,19 @@ static void ob_note(struct obligation *o, const char *note)
 /* At most this many places that look like a quantity are examined closely. */
 #define MAX_CANDIDATES 20000
 
-static void ob_push(struct doc *d, struct oblist *l, const struct obligation *o)
+static void ob_push(struct doc *d, struct oblist *l, const struct found_obligation *o)
 {
 	if (l->n >= MAX_EXTRACTS)
 		return;
 	for (int i = 0; i < l->n; i++) {
-		const struct obligation *p = &l->v[i];
+		const struct found_obligation *p = &l->v[i];
 		if (p->from == o->from && p->min == o->min && p->period == o->period &&
 		    ((!p->kind && !o->kind) || (p->kind && o->kind && !strcmp(p->kind, o->kind))))
 			return;
 	}
 	if (l->n == l->cap) {
 		int cap = l->cap ? 2 * l->cap : 16;
-		struct obligation *v = arena_alloc(d->a, (size_t)cap * sizeof(*v));
+		struct found_obligation *v = arena_alloc(d->a, (size_t)cap * sizeof(*v));
 		if (l->n)
 			memcpy(v, l->v, (size_t)l->n * sizeof(*v));
 		l->v = v;
@@ -1702,7 +1702,7 @@ static bool elliptical(const struct doc *d, size_t from, size_t to)
  * Fill in kind and period of o for a quantity at pos in clause cf..ct, from
  * the clause or else the sentence, and judge how certain it all is.
  */
-static void judge(const struct doc *d, struct obligation *o, size_t pos, bool number_certain,
+static void judge(const struct doc *d, struct found_obligation *o, size_t pos, bool number_certain,
 		  const struct period_hit *given, bool articles)
 {
 	size_t sf, st;
@@ -1852,7 +1852,7 @@ static void find_quantities(struct doc *d, struct oblist *l)
 				continue;
 		}
 
-		struct obligation o = {0};
+		struct found_obligation o = {0};
 		o.min = v;
 		o.from = cf;
 		o.to = ct;
@@ -1959,7 +1959,7 @@ static void find_periodic(struct doc *d, struct oblist *l)
 		bool unique = false;
 		kind_near(d, cf, ct, act, &ck, &cw, &unique);
 
-		struct obligation o = {0};
+		struct found_obligation o = {0};
 		o.min = 1;
 		o.period = best.period;
 		o.kind = kind;
@@ -2822,7 +2822,7 @@ static json_t *node_json(struct doc *d, const struct node *nd, int level)
 
 static int by_position(const void *a, const void *b)
 {
-	const struct obligation *x = a, *y = b;
+	const struct found_obligation *x = a, *y = b;
 
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
@@ -2838,7 +2838,7 @@ static json_t *obligations_json(struct doc *d, struct oblist *l)
 		qsort(l->v, (size_t)l->n, sizeof(*l->v), by_position);
 
 	for (int i = 0; i < l->n; i++) {
-		const struct obligation *o = &l->v[i];
+		const struct found_obligation *o = &l->v[i];
 		json_t *notes = json_array();
 		for (int k = 0; k < o->nnotes; k++)
 			json_array_append_new(notes, json_string(o->notes[k]));

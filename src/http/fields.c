@@ -25,6 +25,23 @@ static const char *const labels[][2] = {
 	{"locked", "锁定状态"},
 	{"sort", "排序"},
 	{"temporary", "临时密码"},
+	{"date", "日期"},
+	{"place", "地点"},
+	{"host", "主持人"},
+	{"participants", "参加人员"},
+	{"expected", "应到人数"},
+	{"attended", "实到人数"},
+	{"absentees", "缺席人员"},
+	{"agenda", "议程"},
+	{"minutes", "记录内容"},
+	{"resolutions", "决议事项"},
+	{"min", "次数"},
+	{"period", "周期"},
+	{"year", "年度"},
+	{"plan_item_id", "计划事项"},
+	{"as_of", "截至日期"},
+	{"from", "开始日期"},
+	{"to", "结束日期"},
 };
 
 const char *http_field_label(const char *key)

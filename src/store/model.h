@@ -113,4 +113,66 @@ struct audit_filter {
 	int64_t to;   /* 0: open */
 };
 
+/* A kind of the ledger's dictionary (理论学习中心组学习, 支委会, ...). */
+struct record_kind {
+	const char *code;
+	const char *name;
+	int64_t sort;
+	bool active;
+	bool builtin;
+};
+
+/* A ledger (台账) record.  participants and absentees are JSON array text;
+ * expected and attended are -1 when not given. */
+struct record {
+	int64_t id;
+	int64_t org_id;
+	const char *kind;
+	const char *kind_name; /* filled by reads */
+	const char *date;      /* YYYY-MM-DD */
+	const char *title;
+	const char *place;
+	const char *host;
+	const char *participants;
+	int64_t expected;
+	int64_t attended;
+	const char *absentees;
+	const char *agenda;
+	const char *minutes;
+	const char *resolutions;
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t deleted_at; /* 0: live */
+	int64_t version;
+};
+
+struct record_filter {
+	int64_t org_id;       /* this unit, or (0) every unit under path */
+	const char *path;
+	const char *kind;     /* NULL: any */
+	const char *from;     /* NULL: open */
+	const char *to;       /* NULL: open, inclusive */
+	const char *q;        /* substring of title or minutes; NULL: any */
+	bool deleted;         /* the deleted records instead of the live ones */
+};
+
+/* At least min records of kind per period (year|half|quarter|month|week) of year. */
+struct obligation {
+	int64_t id;
+	int64_t org_id;
+	const char *kind;
+	int64_t min;
+	const char *period;
+	int64_t year;
+	int64_t plan_item_id; /* 0: none */
+	int64_t created_at;
+};
+
+/* One counter of ledger_count. */
+struct ledger_count {
+	const char *period_key;
+	int64_t count;
+};
+
 #endif

@@ -236,7 +236,9 @@ static const char SQL_DEPENDENTS[] =
 	" + (SELECT count(*) FROM users WHERE org_id = ?1)"
 	" + (SELECT count(*) FROM role_grant WHERE org_id = ?1)"
 	" + (SELECT count(*) FROM duty WHERE org_id = ?1)"
-	" + (SELECT count(*) FROM committee WHERE org_id = ?1)";
+	" + (SELECT count(*) FROM committee WHERE org_id = ?1)"
+	" + (SELECT count(*) FROM record WHERE org_id = ?1)"
+	" + (SELECT count(*) FROM obligation WHERE org_id = ?1)";
 
 int store_org_dependents(struct db *db, int64_t id, int64_t *count)
 {

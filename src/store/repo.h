@@ -40,7 +40,7 @@ int store_org_children(struct db *db, struct arena *a, int64_t parent, int64_t o
 int store_org_subtree(struct db *db, struct arena *a, const char *path, int64_t limit,
 		      struct org **items, int *n);
 /* How many rows of any kind still belong to org id (children, users,
- * grants, committees); deletion needs zero. */
+ * grants, committees, records, obligations); deletion needs zero. */
 int store_org_dependents(struct db *db, int64_t id, int64_t *count);
 int store_org_count(struct db *db, int64_t *count);
 /* Just the path of org id, copied into out (ZRZ_ETOOBIG if it does not fit). */
@@ -131,6 +131,43 @@ int store_lease_take(struct db *db, const char *name, const char *holder, int64_
 int store_job_start(struct db *db, const char *name, const char *holder, int64_t now,
 		    int64_t *id);
 int store_job_finish(struct db *db, int64_t id, int64_t now, bool ok, const char *detail);
+
+/* ---- ledger ---- */
+/* Every kind of the dictionary, ordered by sort. */
+int store_record_kind_list(struct db *db, struct arena *a, struct record_kind **items, int *n);
+int store_record_kind_get(struct db *db, struct arena *a, const char *code,
+			  struct record_kind *out);
+/* The record id, deleted or not. */
+int store_record_get(struct db *db, struct arena *a, int64_t id, struct record *out);
+/* Insert rec (its id, version and times are ignored) as version 1. */
+int store_record_insert(struct db *db, const struct record *rec, int64_t by, int64_t now,
+			int64_t *id);
+/* Write every field of rec over row rec->id and set its version to version. */
+int store_record_update(struct db *db, const struct record *rec, int64_t version, int64_t now);
+/* Mark record id deleted at deleted_at (0: restore it) as version version. */
+int store_record_set_deleted(struct db *db, int64_t id, int64_t deleted_at, int64_t version,
+			     int64_t now);
+/* Keep version `version` of record id, data being its JSON text. */
+int store_record_version_insert(struct db *db, int64_t record_id, int64_t version,
+				const char *data, int64_t by, int64_t now);
+/* Records matching f, date descending then id descending. */
+int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, struct record **items, int *n,
+		      int64_t *total);
+/* Add delta to the counter of (org_id, kind, period_key), creating it at 0. */
+int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
+			   const char *period_key, int64_t delta);
+/* The counters of org_id and kind whose keys belong to year (keys "YYYY..."). */
+int store_ledger_count_year(struct db *db, struct arena *a, int64_t org_id, const char *kind,
+			    int year, struct ledger_count **items, int *n);
+
+/* ---- obligations ---- */
+int store_obligation_get(struct db *db, struct arena *a, int64_t id, struct obligation *out);
+int store_obligation_insert(struct db *db, const struct obligation *o, int64_t now, int64_t *id);
+int store_obligation_delete(struct db *db, int64_t id);
+/* Obligations of org_id, of year (0: every year), ordered by year, kind, period. */
+int store_obligation_list(struct db *db, struct arena *a, int64_t org_id, int64_t year,
+			  struct obligation **items, int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

@@ -1,0 +1,433 @@
+/*
+ * The ledger (台账): the record kinds of the dictionary, records with their
+ * kept versions, the per-period counters that compliance reads, and the
+ * obligations of a unit.  Every statement is written once for both engines;
+ * the counter is an upsert (ON CONFLICT ... DO UPDATE) that both speak.
+ */
+#include "core/common.h"
+#include "store/internal.h"
+#include "store/repo.h"
+
+/* ---- record kinds ---- */
+
+static const char SQL_KIND_LIST[] =
+	"SELECT code, name, sort, active, builtin FROM record_kind ORDER BY sort, code";
+static const char SQL_KIND_GET[] =
+	"SELECT code, name, sort, active, builtin FROM record_kind WHERE code = ?";
+
+static void read_kind(struct db_stmt *st, struct arena *a, struct record_kind *k)
+{
+	k->code = store__text(st, 0, a);
+	k->name = store__text(st, 1, a);
+	k->sort = db_col_int64(st, 2);
+	k->active = db_col_int64(st, 3) != 0;
+	k->builtin = db_col_int64(st, 4) != 0;
+}
+
+int store_record_kind_list(struct db *db, struct arena *a, struct record_kind **items, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_KIND_LIST, &st);
+	if (rc)
+		return rc;
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		read_kind(st, a, &(*items)[(*n)++]);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
+int store_record_kind_get(struct db *db, struct arena *a, const char *code,
+			  struct record_kind *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_KIND_GET, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, code);
+	rc = db_step(st);
+	if (rc == ZRZ_ROW) {
+		read_kind(st, a, out);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+}
+
+/* ---- records ---- */
+
+#define RECORD_COLS                                                                       \
+	"r.id, r.org_id, r.kind, k.name, r.date, r.title, r.place, r.host, r.participants, " \
+	"coalesce(r.expected, -1), coalesce(r.attended, -1), r.absentees, r.agenda, "       \
+	"r.minutes, r.resolutions, coalesce(r.created_by, 0), r.created_at, r.updated_at, " \
+	"coalesce(r.deleted_at, 0), r.version"
+
+static void read_record(struct db_stmt *st, struct arena *a, struct record *r)
+{
+	r->id = db_col_int64(st, 0);
+	r->org_id = db_col_int64(st, 1);
+	r->kind = store__text(st, 2, a);
+	r->kind_name = store__text(st, 3, a);
+	r->date = store__text(st, 4, a);
+	r->title = store__text(st, 5, a);
+	r->place = store__text(st, 6, a);
+	r->host = store__text(st, 7, a);
+	r->participants = store__text(st, 8, a);
+	r->expected = db_col_int64(st, 9);
+	r->attended = db_col_int64(st, 10);
+	r->absentees = store__text(st, 11, a);
+	r->agenda = store__text(st, 12, a);
+	r->minutes = store__text(st, 13, a);
+	r->resolutions = store__text(st, 14, a);
+	r->created_by = db_col_int64(st, 15);
+	r->created_at = db_col_int64(st, 16);
+	r->updated_at = db_col_int64(st, 17);
+	r->deleted_at = db_col_int64(st, 18);
+	r->version = db_col_int64(st, 19);
+}
+
+static const char SQL_RECORD_GET[] = "SELECT " RECORD_COLS " FROM record r "
+				     "JOIN record_kind k ON k.code = r.kind WHERE r.id = ?";
+
+int store_record_get(struct db *db, struct arena *a, int64_t id, struct record *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_GET, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc == ZRZ_ROW) {
+		read_record(st, a, out);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+}
+
+/* An optional count: -1 binds NULL. */
+static void bind_count(struct db_stmt *st, int i, int64_t v)
+{
+	if (v < 0)
+		db_bind_null(st, i);
+	else
+		db_bind_int64(st, i, v);
+}
+
+/* Binds ?1..?13 with the fields every write sets. */
+static void bind_fields(struct db_stmt *st, const struct record *r)
+{
+	db_bind_int64(st, 1, r->org_id);
+	db_bind_text(st, 2, r->kind);
+	db_bind_text(st, 3, r->date);
+	db_bind_text(st, 4, r->title);
+	db_bind_text(st, 5, r->place);
+	db_bind_text(st, 6, r->host);
+	db_bind_text(st, 7, r->participants ? r->participants : "[]");
+	bind_count(st, 8, r->expected);
+	bind_count(st, 9, r->attended);
+	db_bind_text(st, 10, r->absentees ? r->absentees : "[]");
+	db_bind_text(st, 11, r->agenda);
+	db_bind_text(st, 12, r->minutes);
+	db_bind_text(st, 13, r->resolutions);
+}
+
+static const char SQL_RECORD_INSERT[] =
+	"INSERT INTO record (org_id, kind, date, title, place, host, participants, expected, "
+	"attended, absentees, agenda, minutes, resolutions, created_by, created_at, updated_at, "
+	"version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id";
+
+int store_record_insert(struct db *db, const struct record *rec, int64_t by, int64_t now,
+			int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_INSERT, &st);
+	if (rc)
+		return rc;
+	bind_fields(st, rec);
+	db_bind_id(st, 14, by);
+	db_bind_int64(st, 15, now);
+	db_bind_int64(st, 16, now);
+	rc = store__one_int(st, id);
+	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
+}
+
+static const char SQL_RECORD_UPDATE[] =
+	"UPDATE record SET org_id = ?, kind = ?, date = ?, title = ?, place = ?, host = ?, "
+	"participants = ?, expected = ?, attended = ?, absentees = ?, agenda = ?, minutes = ?, "
+	"resolutions = ?, version = ?, updated_at = ? WHERE id = ?";
+
+int store_record_update(struct db *db, const struct record *rec, int64_t version, int64_t now)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_UPDATE, &st);
+	if (rc)
+		return rc;
+	bind_fields(st, rec);
+	db_bind_int64(st, 14, version);
+	db_bind_int64(st, 15, now);
+	db_bind_int64(st, 16, rec->id);
+	return store__one_change(db, st);
+}
+
+static const char SQL_RECORD_SET_DELETED[] =
+	"UPDATE record SET deleted_at = ?, version = ?, updated_at = ? WHERE id = ?";
+
+int store_record_set_deleted(struct db *db, int64_t id, int64_t deleted_at, int64_t version,
+			     int64_t now)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_SET_DELETED, &st);
+	if (rc)
+		return rc;
+	db_bind_id(st, 1, deleted_at);
+	db_bind_int64(st, 2, version);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, id);
+	return store__one_change(db, st);
+}
+
+static const char SQL_VERSION_INSERT[] =
+	"INSERT INTO record_version (record_id, version, data, changed_by, changed_at) "
+	"VALUES (?, ?, ?, ?, ?)";
+
+int store_record_version_insert(struct db *db, int64_t record_id, int64_t version,
+				const char *data, int64_t by, int64_t now)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_VERSION_INSERT, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, record_id);
+	db_bind_int64(st, 2, version);
+	db_bind_text(st, 3, data);
+	db_bind_id(st, 4, by);
+	db_bind_int64(st, 5, now);
+	return db_run(st);
+}
+
+/* One statement serves every filter: ?1 org id (0: any), ?2/?3 the path
+ * range (NULL: any), ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over
+ * title and minutes (lower() on both sides, as users are searched), ?8 1
+ * for the deleted records, 0 for the live ones. */
+#define RECORD_WHERE                                                                        \
+	" FROM record r JOIN record_kind k ON k.code = r.kind"                               \
+	" WHERE (?1 = 0 OR r.org_id = ?1)"                                                   \
+	" AND (?2 IS NULL OR r.org_id IN (SELECT o.id FROM org o"                            \
+	" WHERE o.path >= ?2 AND o.path < ?3))"                                              \
+	" AND (?4 IS NULL OR r.kind = ?4) AND (?5 IS NULL OR r.date >= ?5)"                  \
+	" AND (?6 IS NULL OR r.date <= ?6)"                                                  \
+	" AND (?7 IS NULL OR lower(r.title) LIKE ?7 ESCAPE '\\'"                             \
+	" OR lower(coalesce(r.minutes, '')) LIKE ?7 ESCAPE '\\')"                            \
+	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"
+static const char SQL_RECORD_LIST[] = "SELECT " RECORD_COLS RECORD_WHERE
+				      " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10";
+static const char SQL_RECORD_COUNT[] = "SELECT count(*)" RECORD_WHERE;
+
+static const char *like_pattern(struct arena *a, const char *q)
+{
+	if (!q)
+		return NULL;
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, 2 * n + 3);
+	size_t o = 0;
+	p[o++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		char c = q[i] >= 'A' && q[i] <= 'Z' ? (char)(q[i] - 'A' + 'a') : q[i];
+		if (c == '%' || c == '_' || c == '\\')
+			p[o++] = '\\';
+		p[o++] = c;
+	}
+	p[o++] = '%';
+	p[o] = '\0';
+	return p;
+}
+
+static void bind_filter(struct db_stmt *st, struct arena *a, const struct record_filter *f,
+			const char *like)
+{
+	db_bind_int64(st, 1, f->path ? 0 : f->org_id);
+	db_bind_text(st, 2, f->path);
+	db_bind_text(st, 3, f->path ? store__path_upper(a, f->path) : NULL);
+	db_bind_text(st, 4, f->kind);
+	db_bind_text(st, 5, f->from);
+	db_bind_text(st, 6, f->to);
+	db_bind_text(st, 7, like);
+	db_bind_int64(st, 8, f->deleted ? 1 : 0);
+}
+
+int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, struct record **items, int *n,
+		      int64_t *total)
+{
+	const char *like = like_pattern(a, f->q);
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	if (rc)
+		return rc;
+	bind_filter(st, a, f, like);
+	rc = store__one_int(st, total);
+	if (rc)
+		return rc;
+	rc = db_prepare(db, SQL_RECORD_LIST, &st);
+	if (rc)
+		return rc;
+	bind_filter(st, a, f, like);
+	db_bind_int64(st, 9, limit);
+	db_bind_int64(st, 10, offset);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		read_record(st, a, &(*items)[(*n)++]);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
+/* ---- counters ---- */
+
+static const char SQL_COUNT_ADD[] =
+	"INSERT INTO ledger_count (org_id, kind, period_key, count) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (org_id, kind, period_key) DO UPDATE SET count = ledger_count.count + ?4";
+
+int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
+			   const char *period_key, int64_t delta)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_COUNT_ADD, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, period_key);
+	db_bind_int64(st, 4, delta);
+	return db_run(st);
+}
+
+/* Keys of year Y are the range ["Y", "Y+1"): every key starts with its
+ * four-digit year. */
+static const char SQL_COUNT_YEAR[] =
+	"SELECT period_key, count FROM ledger_count WHERE org_id = ? AND kind = ? "
+	"AND period_key >= ? AND period_key < ?";
+
+int store_ledger_count_year(struct db *db, struct arena *a, int64_t org_id, const char *kind,
+			    int year, struct ledger_count **items, int *n)
+{
+	char lo[16], hi[16];
+	snprintf(lo, sizeof(lo), "%04d", year);
+	snprintf(hi, sizeof(hi), "%04d", year + 1);
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_COUNT_YEAR, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, lo);
+	db_bind_text(st, 4, hi);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		(*items)[*n].period_key = store__text(st, 0, a);
+		(*items)[*n].count = db_col_int64(st, 1);
+		(*n)++;
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
+/* ---- obligations ---- */
+
+#define OBLIGATION_COLS \
+	"id, org_id, kind, min, period, year, coalesce(plan_item_id, 0), created_at"
+
+static void read_obligation(struct db_stmt *st, struct arena *a, struct obligation *o)
+{
+	o->id = db_col_int64(st, 0);
+	o->org_id = db_col_int64(st, 1);
+	o->kind = store__text(st, 2, a);
+	o->min = db_col_int64(st, 3);
+	o->period = store__text(st, 4, a);
+	o->year = db_col_int64(st, 5);
+	o->plan_item_id = db_col_int64(st, 6);
+	o->created_at = db_col_int64(st, 7);
+}
+
+static const char SQL_OBL_GET[] = "SELECT " OBLIGATION_COLS " FROM obligation WHERE id = ?";
+
+int store_obligation_get(struct db *db, struct arena *a, int64_t id, struct obligation *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OBL_GET, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc == ZRZ_ROW) {
+		read_obligation(st, a, out);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+}
+
+static const char SQL_OBL_INSERT[] =
+	"INSERT INTO obligation (org_id, kind, min, period, year, plan_item_id, created_at) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+int store_obligation_insert(struct db *db, const struct obligation *o, int64_t now, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OBL_INSERT, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, o->org_id);
+	db_bind_text(st, 2, o->kind);
+	db_bind_int64(st, 3, o->min);
+	db_bind_text(st, 4, o->period);
+	db_bind_int64(st, 5, o->year);
+	db_bind_id(st, 6, o->plan_item_id);
+	db_bind_int64(st, 7, now);
+	rc = store__one_int(st, id);
+	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
+}
+
+static const char SQL_OBL_DELETE[] = "DELETE FROM obligation WHERE id = ?";
+
+int store_obligation_delete(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OBL_DELETE, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	return store__one_change(db, st);
+}
+
+static const char SQL_OBL_LIST[] =
+	"SELECT " OBLIGATION_COLS " FROM obligation WHERE org_id = ?1 AND (?2 = 0 OR year = ?2) "
+	"ORDER BY year, kind, CASE period WHEN 'year' THEN 1 WHEN 'half' THEN 2 "
+	"WHEN 'quarter' THEN 3 WHEN 'month' THEN 4 ELSE 5 END, id";
+
+int store_obligation_list(struct db *db, struct arena *a, int64_t org_id, int64_t year,
+			  struct obligation **items, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OBL_LIST, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, year);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		read_obligation(st, a, &(*items)[(*n)++]);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
