@@ -89,5 +89,7 @@ int api_obligation_list(struct req *r);
 int api_obligation_create(struct req *r);
 int api_obligation_delete(struct req *r);
 int api_compliance(struct req *r);
+int api_obligation_template_list(struct req *r);
+int api_obligation_adopt(struct req *r);
 
 #endif

@@ -460,6 +460,9 @@ int api_compliance(struct req *r)
 		rc = req_query_int(r, "year", LEDGER_YEAR_MIN, LEDGER_YEAR_MAX, this_year, &year);
 	if (!rc)
 		rc = req_query_str(r, "as_of", 10, &as_of);
+	bool rollup = false;
+	if (!rc)
+		rc = req_query_bool(r, "rollup", &rollup);
 	if (rc)
 		return rc;
 	if (!org_id)
@@ -469,6 +472,27 @@ int api_compliance(struct req *r)
 			return req_fail(r, ZRZ_EINVAL, "as_of", "截至日期应为真实的日期 (YYYY-MM-DD)");
 		period_day_format(today, date, sizeof(date));
 	}
+	/* The rollup's own parameters: one period, the order, the page. */
+	const char *period_key = NULL, *sort = NULL;
+	int64_t offset = 0, limit = 0;
+	struct period only;
+	enum rollup_sort order = ROLLUP_SORT_BEHIND;
+	if (rollup) {
+		rc = req_query_str(r, "period", 10, &period_key);
+		if (!rc)
+			rc = req_query_str(r, "sort", 10, &sort);
+		if (!rc)
+			rc = req_page(r, &offset, &limit);
+		if (rc)
+			return rc;
+		if (period_key && (period_parse(period_key, &only) || only.year != year))
+			return req_fail(r, ZRZ_EINVAL, "period",
+					"周期应为该年度的周期，如 2023、2023-H1、2023-Q3、2023-07、2023-W14");
+		if (sort && !strcmp(sort, "org"))
+			order = ROLLUP_SORT_ORG;
+		else if (sort && strcmp(sort, "behind"))
+			return req_fail(r, ZRZ_EINVAL, "sort", "排序应为 behind 或 org");
+	}
 	struct db *db;
 	rc = api_db(r, &db);
 	if (rc)
@@ -477,6 +501,32 @@ int api_compliance(struct req *r)
 	rc = api_org_visible(r, db, org_id, &o, "org_id");
 	if (rc)
 		return rc;
+	if (rollup) {
+		if (!scope_covers_subtree(api_who(r), o.path, ROLE_ANY))
+			return req_fail(r, ZRZ_EFORBIDDEN, "rollup", "您的权限不包括下级单位");
+		struct rollup_row *rr;
+		int nr;
+		struct derr e = {0};
+		rc = compliance_rollup(db, r->arena, o.path, (int)year, today,
+				       period_key ? &only : NULL, order, &rr, &nr, &e);
+		if (rc)
+			return api_fail(r, rc, &e);
+		struct record_kind *kinds;
+		int nkinds;
+		rc = ledger_kinds(db, r->arena, &kinds, &nkinds);
+		if (rc)
+			return req_fail(r, rc, NULL, NULL);
+		json_t *arr = json_array();
+		for (int64_t i = offset; i < nr && i < offset + limit; i++)
+			json_array_append_new(arr, rollup_row_json(&rr[i], kinds, nkinds));
+		json_t *j = json_page(arr, nr);
+		json_object_set_new(j, "org_id", json_integer(org_id));
+		json_object_set_new(j, "year", json_integer(year));
+		json_object_set_new(j, "as_of", json_string(date));
+		json_object_set_new(j, "rollup", json_true());
+		json_object_set_new(j, "sort", json_string(order == ROLLUP_SORT_ORG ? "org" : "behind"));
+		return req_reply_json(r, 200, j);
+	}
 	struct compliance_row *rows;
 	int n;
 	rc = compliance_of(db, r->arena, org_id, (int)year, today, &rows, &n);
@@ -490,4 +540,70 @@ int api_compliance(struct req *r)
 	json_object_set_new(j, "year", json_integer(year));
 	json_object_set_new(j, "as_of", json_string(date));
 	return req_reply_json(r, 200, j);
+}
+
+/* ---- obligation templates ---- */
+
+int api_obligation_template_list(struct req *r)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < obligation_template_count; i++)
+		json_array_append_new(arr, obligation_template_json(&obligation_templates[i]));
+	return req_reply_json(r, 200, json_page(arr, obligation_template_count));
+}
+
+int api_obligation_adopt(struct req *r)
+{
+	static const char *const keys[] = {"org_id", "year", "template", NULL};
+	json_t *body;
+	int64_t org_id = 0, year = 0;
+	const char *code;
+	int rc = req_json(r, &body);
+	if (!rc)
+		rc = req_json_allow(r, body, keys);
+	if (!rc)
+		rc = api_json_id(r, body, "org_id", true, &org_id, NULL);
+	if (!rc)
+		rc = req_json_int(r, body, "year", true, LEDGER_YEAR_MIN, LEDGER_YEAR_MAX, &year,
+				  NULL);
+	if (!rc)
+		rc = req_json_str(r, body, "template", true, 1, 50, &code);
+	if (rc)
+		return rc;
+	const struct obligation_template *t = obligation_template_find(code);
+	if (!t)
+		return req_fail(r, ZRZ_EINVAL, "template", "指标模板不存在");
+	struct db *db;
+	rc = api_begin(r, &db);
+	if (rc)
+		return rc;
+	struct org o;
+	rc = api_org_named(r, db, org_id, &o, "org_id");
+	if (rc)
+		return rc;
+	if (!scope_can(api_who(r), o.path, OBLIGATION_EDITORS))
+		return req_fail(r, ZRZ_EFORBIDDEN, NULL, "只有本单位的书记或办公室可以维护指标");
+	struct obligation *made;
+	int *skipped;
+	int nmade, nskipped;
+	struct derr e = {0};
+	rc = obligation_adopt(db, r->arena, &api_who(r)->actor, org_id, year, t, &made, &nmade,
+			      &skipped, &nskipped, &e);
+	if (rc)
+		return api_fail(r, rc, &e);
+	rc = api_commit(r);
+	if (rc)
+		return rc;
+	json_t *created = json_array(), *skip = json_array();
+	for (int i = 0; i < nmade; i++)
+		json_array_append_new(created, obligation_json(&made[i]));
+	for (int i = 0; i < nskipped; i++) {
+		const struct obligation_template_item *it = &t->items[skipped[i]];
+		json_array_append_new(skip, json_pack("{s:s, s:i, s:s}", "kind", it->kind, "min",
+						      it->min, "period", it->period));
+	}
+	return req_reply_json(r, 200,
+			      json_pack("{s:I, s:I, s:s, s:o, s:o}", "org_id", (json_int_t)org_id,
+					"year", (json_int_t)year, "template", t->code, "created",
+					created, "skipped", skip));
 }

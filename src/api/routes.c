@@ -54,7 +54,9 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/records/{id}/restore", api_record_restore, 0, 0},
 	{"GET", "/api/v1/obligations", api_obligation_list, 0, 0},
 	{"POST", "/api/v1/obligations", api_obligation_create, 0, 0},
+	{"POST", "/api/v1/obligations/adopt", api_obligation_adopt, 0, 0},
 	{"DELETE", "/api/v1/obligations/{id}", api_obligation_delete, 0, 0},
+	{"GET", "/api/v1/obligation-templates", api_obligation_template_list, 0, 0},
 	{"GET", "/api/v1/compliance", api_compliance, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

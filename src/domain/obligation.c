@@ -160,3 +160,225 @@ json_t *compliance_row_json(const struct compliance_row *c)
 			 pacing_status_code(c->pacing.status), "status_label",
 			 pacing_status_label(c->pacing.status), "behind", c->pacing.behind);
 }
+
+/* ---- a superior's rollup ---- */
+
+static int count_cmp(const void *x, const void *y)
+{
+	const struct unit_count *a = x, *b = y;
+	if (a->org_id != b->org_id)
+		return a->org_id < b->org_id ? -1 : 1;
+	int c = strcmp(a->kind, b->kind);
+	return c ? c : strcmp(a->period_key, b->period_key);
+}
+
+/* The counter of (org, kind, key) in counts sorted by count_cmp; 0 when none. */
+static int64_t count_find(const struct unit_count *counts, int n, int64_t org_id,
+			  const char *kind, const char *key)
+{
+	struct unit_count k = {org_id, kind, key, 0};
+	const struct unit_count *f = n ? bsearch(&k, counts, (size_t)n, sizeof(k), count_cmp) : NULL;
+	return f ? f->count : 0;
+}
+
+static int rollup_cmp_behind(const void *x, const void *y)
+{
+	const struct rollup_row *a = x, *b = y;
+	int c = pacing_cmp_behind(&a->pacing, &b->pacing);
+	if (!c)
+		c = strcmp(a->ob->org_path, b->ob->org_path);
+	if (!c)
+		c = a->seq < b->seq ? -1 : a->seq > b->seq;
+	return c;
+}
+
+static int rollup_cmp_org(const void *x, const void *y)
+{
+	const struct rollup_row *a = x, *b = y;
+	int c = strcmp(a->ob->org_path, b->ob->org_path);
+	if (!c)
+		c = a->seq < b->seq ? -1 : a->seq > b->seq;
+	return c;
+}
+
+int compliance_rollup(struct db *db, struct arena *a, const char *path, int year, int today,
+		      const struct period *only, enum rollup_sort sort, struct rollup_row **rows,
+		      int *n, struct derr *e)
+{
+	struct unit_obligation *obl;
+	int nobl;
+	*rows = NULL;
+	*n = 0;
+	int rc = store_obligation_subtree(db, a, path, year,
+					  only ? period_kind_code(only->kind) : NULL,
+					  ROLLUP_PAIRS_MAX + 1, &obl, &nobl);
+	if (rc)
+		return rc;
+	if (nobl > ROLLUP_PAIRS_MAX)
+		return derr_set(e, ZRZ_EINVAL, "org_id",
+				"单位和指标过多 (超过 20000 项)，请选择更下级的单位或指定周期");
+	struct unit_count *counts;
+	int ncounts;
+	rc = store_ledger_count_subtree(db, a, path, year, &counts, &ncounts);
+	if (rc)
+		return rc;
+	if (ncounts > 1)
+		qsort(counts, (size_t)ncounts, sizeof(*counts), count_cmp);
+	size_t cap = 0;
+	for (int i = 0; i < nobl; i++) {
+		enum period_kind pk;
+		if (period_kind_parse(obl[i].o.period, &pk))
+			return ZRZ_EINTERNAL;
+		if (!only)
+			cap += (size_t)period_count(pk, year);
+		else if (pk == only->kind)
+			cap++;
+	}
+	*rows = arena_alloc(a, sizeof(**rows) * (cap + 1));
+	struct period whole = {PERIOD_YEAR, year, 1};
+	char ykey[PERIOD_KEY_SIZE];
+	int yfirst;
+	period_format(&whole, ykey, sizeof(ykey));
+	period_bounds(&whole, &yfirst, NULL);
+	for (int i = 0; i < nobl; i++) {
+		const struct unit_obligation *u = &obl[i];
+		enum period_kind pk;
+		period_kind_parse(u->o.period, &pk);
+		if (only && pk != only->kind)
+			continue;
+		/* The unit's pace over the year so far, as compliance_of() has it. */
+		double rate = pacing_rate(
+			(int)count_find(counts, ncounts, u->o.org_id, u->o.kind, ykey), yfirst, today);
+		struct period ps[PERIOD_MAX_PER_YEAR];
+		int np;
+		if (only) {
+			ps[0] = *only;
+			np = 1;
+		} else if (period_list(pk, year, ps, &np)) {
+			return ZRZ_EINTERNAL;
+		}
+		for (int p = 0; p < np; p++) {
+			struct rollup_row *r = &(*rows)[*n];
+			char key[PERIOD_KEY_SIZE];
+			period_format(&ps[p], key, sizeof(key));
+			r->ob = u;
+			r->period = ps[p];
+			r->done = count_find(counts, ncounts, u->o.org_id, u->o.kind, key);
+			r->seq = *n;
+			if (pacing_assess_period(&ps[p], (int)u->o.min, (int)r->done, today, rate,
+						 &r->pacing))
+				return ZRZ_EINTERNAL;
+			(*n)++;
+		}
+	}
+	if (*n > 1)
+		qsort(*rows, (size_t)*n, sizeof(**rows),
+		      sort == ROLLUP_SORT_ORG ? rollup_cmp_org : rollup_cmp_behind);
+	return ZRZ_OK;
+}
+
+json_t *rollup_row_json(const struct rollup_row *r, const struct record_kind *kinds, int nkinds)
+{
+	struct compliance_row c = {0};
+	c.obligation = &r->ob->o;
+	for (int k = 0; k < nkinds; k++)
+		if (!strcmp(kinds[k].code, r->ob->o.kind))
+			c.kind_name = kinds[k].name;
+	c.period = r->period;
+	period_format(&r->period, c.key, sizeof(c.key));
+	period_dates(&r->period, c.first, c.last);
+	c.done = r->done;
+	c.pacing = r->pacing;
+	json_t *j = compliance_row_json(&c);
+	json_object_set_new(j, "org_id", json_integer(r->ob->o.org_id));
+	json_object_set_new(j, "org_name", json_string(r->ob->org_name));
+	json_object_set_new(j, "org_path", json_string(r->ob->org_path));
+	return j;
+}
+
+/* ---- templates ---- */
+
+static const struct obligation_template_item seed_items[] = {
+	{"special_meeting", 2, "year"},
+	{"center_group_study", 12, "year"},
+	{"committee_study", 1, "quarter"},
+	{"analysis", 1, "half"},
+};
+
+static const struct obligation_template_item sanhui_items[] = {
+	{"branch_assembly", 1, "quarter"},
+	{"branch_committee", 1, "month"},
+	{"group_meeting", 1, "month"},
+	{"party_lecture", 1, "quarter"},
+};
+
+const struct obligation_template obligation_templates[] = {
+	{"seed", "意识形态工作责任制常规指标", seed_items, 4},
+	{"sanhui_yike", "三会一课", sanhui_items, 4},
+};
+const int obligation_template_count = 2;
+
+const struct obligation_template *obligation_template_find(const char *code)
+{
+	for (int i = 0; code && i < obligation_template_count; i++)
+		if (!strcmp(obligation_templates[i].code, code))
+			return &obligation_templates[i];
+	return NULL;
+}
+
+static json_t *template_item_json(const struct obligation_template_item *it)
+{
+	return json_pack("{s:s, s:i, s:s}", "kind", it->kind, "min", it->min, "period",
+			 it->period);
+}
+
+json_t *obligation_template_json(const struct obligation_template *t)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < t->n; i++)
+		json_array_append_new(items, template_item_json(&t->items[i]));
+	return json_pack("{s:s, s:s, s:o}", "code", t->code, "name", t->name, "obligations",
+			 items);
+}
+
+int obligation_adopt(struct db *db, struct arena *a, const struct actor *who, int64_t org_id,
+		     int64_t year, const struct obligation_template *t,
+		     struct obligation **created, int *ncreated, int **skipped, int *nskipped,
+		     struct derr *e)
+{
+	struct obligation *have;
+	int nhave;
+	int rc = store_obligation_list(db, a, org_id, year, &have, &nhave);
+	if (rc)
+		return rc;
+	*created = arena_alloc(a, sizeof(**created) * (size_t)t->n);
+	*skipped = arena_alloc(a, sizeof(**skipped) * (size_t)t->n);
+	*ncreated = *nskipped = 0;
+	json_t *made = json_array();
+	for (int i = 0; i < t->n; i++) {
+		const struct obligation_template_item *it = &t->items[i];
+		bool exists = false;
+		for (int h = 0; h < nhave && !exists; h++)
+			exists = !strcmp(have[h].kind, it->kind) && !strcmp(have[h].period, it->period);
+		if (exists) {
+			(*skipped)[(*nskipped)++] = i;
+			continue;
+		}
+		struct obligation o = {0};
+		o.org_id = org_id;
+		o.kind = it->kind;
+		o.min = it->min;
+		o.period = it->period;
+		o.year = year;
+		rc = obligation_create(db, a, who, &o, &(*created)[*ncreated], e);
+		if (rc) {
+			json_decref(made);
+			return rc;
+		}
+		json_array_append_new(made, json_integer((*created)[*ncreated].id));
+		(*ncreated)++;
+	}
+	return audit_log(db, who, org_id, "obligation.adopt", "org", org_id,
+			 json_pack("{s:s, s:I, s:o}", "template", t->code, "year",
+				   (json_int_t)year, "created", made));
+}

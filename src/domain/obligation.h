@@ -52,4 +52,68 @@ int compliance_of(struct db *db, struct arena *a, int64_t org_id, int year, int 
 		  struct compliance_row **rows, int *n);
 json_t *compliance_row_json(const struct compliance_row *c);
 
+/* ---- a superior's rollup ---- */
+
+/* The most (unit x obligation) pairs one rollup reads. */
+#define ROLLUP_PAIRS_MAX 20000
+
+/* One obligation of one unit in one period, compact (no dates, no names). */
+struct rollup_row {
+	const struct unit_obligation *ob;
+	struct period period;
+	int64_t done;
+	struct pacing pacing;
+	int seq; /* order of generation: unit path, obligation, period */
+};
+
+enum rollup_sort {
+	ROLLUP_SORT_BEHIND, /* most behind first (pacing_cmp_behind), then unit path */
+	ROLLUP_SORT_ORG,    /* unit path, obligation, period */
+};
+
+/*
+ * Every period (or only *only, when not NULL) of every obligation of year
+ * of every unit under path (itself included), assessed as of day today and
+ * sorted.  Two queries: the obligations, and their counters of the year;
+ * never the ledger.  More than ROLLUP_PAIRS_MAX obligations (of the kind of
+ * *only, when given) answer ZRZ_EINVAL with e set.
+ */
+int compliance_rollup(struct db *db, struct arena *a, const char *path, int year, int today,
+		      const struct period *only, enum rollup_sort sort, struct rollup_row **rows,
+		      int *n, struct derr *e);
+/* One row as JSON: the per-unit compliance row plus org_id, org_name, org_path. */
+json_t *rollup_row_json(const struct rollup_row *r, const struct record_kind *kinds, int nkinds);
+
+/* ---- built-in templates a unit adopts in one step ---- */
+
+struct obligation_template_item {
+	const char *kind;
+	int min;
+	const char *period;
+};
+
+struct obligation_template {
+	const char *code;
+	const char *name;
+	const struct obligation_template_item *items;
+	int n;
+};
+
+extern const struct obligation_template obligation_templates[];
+extern const int obligation_template_count;
+
+const struct obligation_template *obligation_template_find(const char *code);
+json_t *obligation_template_json(const struct obligation_template *t);
+
+/*
+ * Create for org_id in year every obligation of template t the unit does
+ * not have yet (same kind and period), each audited as obligation.create,
+ * then one obligation.adopt audit row.  *created / *ncreated get the new
+ * obligations, *skipped (indexes into t->items) / *nskipped the others.
+ */
+int obligation_adopt(struct db *db, struct arena *a, const struct actor *who, int64_t org_id,
+		     int64_t year, const struct obligation_template *t,
+		     struct obligation **created, int *ncreated, int **skipped, int *nskipped,
+		     struct derr *e);
+
 #endif

@@ -431,3 +431,74 @@ int store_obligation_list(struct db *db, struct arena *a, int64_t org_id, int64_
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
+
+/* ---- a superior's rollup: every unit under a path ---- */
+
+static const char SQL_OBL_SUBTREE[] =
+	"SELECT b.id, b.org_id, b.kind, b.min, b.period, b.year, coalesce(b.plan_item_id, 0), "
+	"b.created_at, o.name, o.path FROM obligation b JOIN org o ON o.id = b.org_id "
+	"WHERE o.path >= ?1 AND o.path < ?2 AND b.year = ?3 AND (?5 IS NULL OR b.period = ?5) "
+	"ORDER BY o.path, b.kind, CASE b.period WHEN 'year' THEN 1 WHEN 'half' THEN 2 "
+	"WHEN 'quarter' THEN 3 WHEN 'month' THEN 4 ELSE 5 END, b.id LIMIT ?4";
+
+int store_obligation_subtree(struct db *db, struct arena *a, const char *path, int64_t year,
+			     const char *period, int64_t limit, struct unit_obligation **items,
+			     int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OBL_SUBTREE, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, path);
+	db_bind_text(st, 2, store__path_upper(a, path));
+	db_bind_int64(st, 3, year);
+	db_bind_int64(st, 4, limit);
+	db_bind_text(st, 5, period);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		struct unit_obligation *u = &(*items)[(*n)++];
+		read_obligation(st, a, &u->o);
+		u->org_name = store__text(st, 8, a);
+		u->org_path = store__text(st, 9, a);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
+static const char SQL_COUNT_SUBTREE[] =
+	"SELECT c.org_id, c.kind, c.period_key, c.count FROM ledger_count c "
+	"JOIN org o ON o.id = c.org_id "
+	"WHERE o.path >= ?1 AND o.path < ?2 AND c.period_key >= ?3 AND c.period_key < ?4 "
+	"AND c.count <> 0 AND EXISTS (SELECT 1 FROM obligation b WHERE b.org_id = c.org_id "
+	"AND b.kind = c.kind AND b.year = ?5)";
+
+int store_ledger_count_subtree(struct db *db, struct arena *a, const char *path, int year,
+			       struct unit_count **items, int *n)
+{
+	char lo[16], hi[16];
+	snprintf(lo, sizeof(lo), "%04d", year);
+	snprintf(hi, sizeof(hi), "%04d", year + 1);
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_COUNT_SUBTREE, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, path);
+	db_bind_text(st, 2, store__path_upper(a, path));
+	db_bind_text(st, 3, lo);
+	db_bind_text(st, 4, hi);
+	db_bind_int64(st, 5, year);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		struct unit_count *u = &(*items)[(*n)++];
+		u->org_id = db_col_int64(st, 0);
+		u->kind = store__text(st, 1, a);
+		u->period_key = store__text(st, 2, a);
+		u->count = db_col_int64(st, 3);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}

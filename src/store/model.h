@@ -175,4 +175,19 @@ struct ledger_count {
 	int64_t count;
 };
 
+/* An obligation with its unit's name and path, for a superior's rollup. */
+struct unit_obligation {
+	struct obligation o;
+	const char *org_name;
+	const char *org_path;
+};
+
+/* One counter of ledger_count with its unit and kind. */
+struct unit_count {
+	int64_t org_id;
+	const char *kind;
+	const char *period_key;
+	int64_t count;
+};
+
 #endif

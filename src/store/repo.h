@@ -160,6 +160,10 @@ int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
 /* The counters of org_id and kind whose keys belong to year (keys "YYYY..."). */
 int store_ledger_count_year(struct db *db, struct arena *a, int64_t org_id, const char *kind,
 			    int year, struct ledger_count **items, int *n);
+/* The counters of year (keys "Y" .. "Y+1") of every unit under path (itself
+ * included), only for the kinds those units have obligations of in year. */
+int store_ledger_count_subtree(struct db *db, struct arena *a, const char *path, int year,
+			       struct unit_count **items, int *n);
 
 /* ---- obligations ---- */
 int store_obligation_get(struct db *db, struct arena *a, int64_t id, struct obligation *out);
@@ -168,6 +172,12 @@ int store_obligation_delete(struct db *db, int64_t id);
 /* Obligations of org_id, of year (0: every year), ordered by year, kind, period. */
 int store_obligation_list(struct db *db, struct arena *a, int64_t org_id, int64_t year,
 			  struct obligation **items, int *n);
+/* The obligations of year (and of period kind code period, unless NULL) of
+ * every unit under path (itself included), at most limit of them (the
+ * caller passes its cap + 1 to detect an excess). */
+int store_obligation_subtree(struct db *db, struct arena *a, const char *path, int64_t year,
+			     const char *period, int64_t limit, struct unit_obligation **items,
+			     int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */
