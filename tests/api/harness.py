@@ -175,7 +175,9 @@ class Client:
 class Server:
     """A zerenzhi server on a fresh SQLite database."""
 
-    def __init__(self, extra_args=(), web=None, pg=None):
+    def __init__(self, extra_args=(), web=None, pg=None, schema_version=None):
+        """schema_version: stop the new database at that schema version
+        (zerenzhi init --schema-version), to rehearse upgrades."""
         self.dir = tempfile.mkdtemp(prefix="zrz-api-")
         self.pg = bool(PG) if pg is None else pg
         self.copies = []
@@ -187,7 +189,10 @@ class Server:
         else:
             self.db_path = os.path.join(self.dir, "z.db")
             self.url = "sqlite:" + self.db_path
-        self.cli("init")
+        if schema_version:
+            self.cli("init", "--schema-version", str(schema_version))
+        else:
+            self.cli("init")
         self.port = None
         self.proc = None
         self.extra_args = list(extra_args)

@@ -40,30 +40,6 @@ def migrations():
 LATEST = max(v for v, _ in migrations())
 
 
-def fresh(version):
-    """A Server whose database stops at version (nothing started)."""
-    s = Server.__new__(Server)
-    import tempfile
-    s.dir = tempfile.mkdtemp(prefix="zrz-mig-")
-    s.pg = bool(PG)
-    s.copies = []
-    s.proc = None
-    s.extra_args = []
-    s.web = None
-    s.log_path = os.path.join(s.dir, "server.log")
-    if s.pg:
-        from harness import _pg_conninfo, pg_sql
-        s.db_name = "zrz_" + os.urandom(6).hex()
-        pg_sql(PG, "CREATE DATABASE " + s.db_name)
-        s.db_path = None
-        s.url = _pg_conninfo(s.db_name)
-    else:
-        s.db_path = os.path.join(s.dir, "z.db")
-        s.url = "sqlite:" + s.db_path
-    s.cli("init", "--schema-version", str(version))
-    return s
-
-
 def one_line_error(p):
     assert p.returncode != 0, p
     err = p.stderr.strip()
@@ -89,7 +65,7 @@ def test_upgrade_from_each_version():
     for version, name in migrations():
         if version == LATEST:
             continue
-        s = fresh(version)
+        s = Server(schema_version=version)
         try:
             have = s.sql("SELECT max(version) FROM schema_migrations")[0][0]
             assert have == version, (have, version)
