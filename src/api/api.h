@@ -91,5 +91,8 @@ int api_obligation_delete(struct req *r);
 int api_compliance(struct req *r);
 int api_obligation_template_list(struct req *r);
 int api_obligation_adopt(struct req *r);
+int api_record_kind_create(struct req *r);
+int api_record_kind_update(struct req *r);
+int api_record_versions(struct req *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/ztime.h"
 #include "api/api.h"
+#include "domain/dictionary.h"
 #include "domain/ledger.h"
 #include "domain/obligation.h"
 #include "domain/org.h"
@@ -606,4 +607,26 @@ int api_obligation_adopt(struct req *r)
 			      json_pack("{s:I, s:I, s:s, s:o, s:o}", "org_id", (json_int_t)org_id,
 					"year", (json_int_t)year, "template", t->code, "created",
 					created, "skipped", skip));
+}
+
+int api_record_versions(struct req *r)
+{
+	int64_t id;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct db *db;
+	rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct record rec;
+	struct org o;
+	rc = visible_record(r, db, id, &rec, &o);
+	if (rc)
+		return rc;
+	json_t *items;
+	rc = dictionary_record_versions(db, r->arena, id, &items);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	return req_reply_json(r, 200, json_page(items, (int64_t)json_array_size(items)));
 }

@@ -122,6 +122,16 @@ struct record_kind {
 	bool builtin;
 };
 
+/* A kept earlier version of a record: data is the record's JSON as it was
+ * before the change that made version+1. */
+struct record_version {
+	int64_t version;
+	const char *data;
+	int64_t changed_by;
+	const char *changed_by_name;
+	int64_t changed_at;
+};
+
 /* A ledger (台账) record.  participants and absentees are JSON array text;
  * expected and attended are -1 when not given. */
 struct record {

@@ -137,6 +137,15 @@ int store_job_finish(struct db *db, int64_t id, int64_t now, bool ok, const char
 int store_record_kind_list(struct db *db, struct arena *a, struct record_kind **items, int *n);
 int store_record_kind_get(struct db *db, struct arena *a, const char *code,
 			  struct record_kind *out);
+/* Add a kind (active, not built in); ZRZ_ECONFLICT when code exists. */
+int store_record_kind_insert(struct db *db, const char *code, const char *name, int64_t sort);
+/* Write name, sort and active of kind k->code. */
+int store_record_kind_update(struct db *db, const struct record_kind *k);
+/* Does another kind than code already have this name? */
+int store_record_kind_name_taken(struct db *db, const char *name, const char *code, bool *taken);
+/* The kept versions of record_id, newest first. */
+int store_record_version_list(struct db *db, struct arena *a, int64_t record_id,
+			      struct record_version **items, int *n);
 /* The record id, deleted or not. */
 int store_record_get(struct db *db, struct arena *a, int64_t id, struct record *out);
 /* Insert rec (its id, version and times are ignored) as version 1. */
