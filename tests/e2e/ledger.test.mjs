@@ -11,7 +11,7 @@
 import { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { Server } from './lib/server.mjs'
-import { launch } from './lib/browser.mjs'
+import { launch, screenshot } from './lib/browser.mjs'
 import { browserTest, choose, logIn } from './lib/flows.mjs'
 
 const PW = {
@@ -141,9 +141,12 @@ bt(
     assert.match(await dialog.getByLabel('选择文件').getAttribute('accept'), /\.pdf/)
     await choose(page, dialog, '记录类型', '谈心谈话')
     await dialog.getByLabel('标题').fill('与新入职教师谈心谈话')
+    await screenshot(page, 'ledger-phone-form')
     await dialog.getByRole('button', { name: '保存' }).click()
     await page.getByText('记录已新增').waitFor()
     await page.getByTestId('record-table').getByRole('link', { name: '与新入职教师谈心谈话' }).waitFor()
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(pageWidth <= 375, `the list fits the screen (${pageWidth}px)`)
   },
   { viewport: { width: 375, height: 740 } },
 )
@@ -181,6 +184,7 @@ bt('上级：热力图和汇总表，点击切换到下级单位', 'ledger-rollu
   await page.waitForTimeout(500)
   const box = await canvas.boundingBox()
   assert.ok(box.width > 300 && box.height >= 200, 'the heatmap is drawn')
+  await screenshot(page, 'ledger-heatmap')
   await canvas.click({ position: { x: box.width * 0.7, y: 16 + (box.height - 16 - 64) / 2 } })
   await page.getByText('已切换到：第一中学党支部').waitFor()
   await page.getByTestId('dashboard-org').getByText('第一中学党支部').waitFor()
