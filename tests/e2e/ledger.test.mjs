@@ -190,3 +190,59 @@ bt('上级：热力图和汇总表，点击切换到下级单位', 'ledger-rollu
   await page.getByTestId('dashboard-org').getByText('第一中学党支部').waitFor()
   await dashboardCount(page, '意识形态工作专题会议').getByText('1 / 2').waitFor()
 })
+
+bt('办公室删除记录、从“已删除的记录”中恢复、再修改', 'ledger-restore', async (page) => {
+  await logIn(page, 'clerka', PW.clerka, '/ledger/records')
+  await page.waitForURL(/\/ledger\/records$/)
+  const table = page.getByTestId('record-table')
+  const row = table.locator('.el-table__row', { hasText: '与新入职教师谈心谈话' })
+  await row.getByRole('button', { name: '删除' }).click()
+  await page.getByRole('dialog', { name: '删除记录' }).getByRole('button', { name: '删除' }).click()
+  await page.getByText('记录已删除').waitFor()
+  await row.waitFor({ state: 'detached' })
+
+  await page.locator('.el-checkbox', { hasText: '已删除的记录' }).click()
+  await row.getByRole('button', { name: '恢复' }).click()
+  await page.getByText('记录已恢复').waitFor()
+  await row.waitFor({ state: 'detached' })
+  await page.locator('.el-checkbox', { hasText: '已删除的记录' }).click()
+  await table.getByText('第一季度意识形态工作专题会议').waitFor()
+
+  /* Changing it: the form opens with what was saved. */
+  await row.getByRole('button', { name: '修改' }).click()
+  const dialog = page.getByRole('dialog', { name: '修改台账记录' })
+  const title = dialog.getByLabel('标题')
+  assert.equal(await title.inputValue(), '与新入职教师谈心谈话')
+  await title.fill('与新入职教师谈心谈话（二）')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await page.getByText('记录已保存').waitFor()
+  await table.getByRole('link', { name: '与新入职教师谈心谈话（二）' }).click()
+  await page.waitForURL(/\/ledger\/records\/\d+$/)
+  await page.getByText('（第 4 版）').waitFor()
+})
+
+bt('上级书记为本单位采用指标模板，完成情况按周期列出', 'ledger-adopt', async (page) => {
+  await logIn(page, 'boss', PW.boss, '/assess/obligations')
+  await page.waitForURL(/\/assess\/obligations$/)
+  await page.getByTestId('obligation-table').getByText('本年度尚无任务指标').waitFor()
+  await page.getByRole('button', { name: '采用模板' }).click()
+  const dialog = page.getByRole('dialog', { name: '采用指标模板' })
+  await dialog.getByText('理论学习中心组学习').waitFor()
+  await dialog.getByRole('button', { name: '采用' }).click()
+  await page.getByText(/已采用模板：新增 4 项指标/).waitFor()
+  const table = page.getByTestId('obligation-table')
+  await table.getByText('每年至少 12 次').waitFor()
+  assert.equal(await table.locator('.el-table__row').count(), 4)
+
+  /* Adopting again adds nothing. */
+  await page.getByRole('button', { name: '采用模板' }).click()
+  await dialog.getByRole('button', { name: '采用' }).click()
+  await page.getByText(/新增 0 项指标，4 项已有而跳过/).waitFor()
+
+  await page.getByRole('menuitem', { name: '完成情况' }).click()
+  const rows = page.getByTestId('compliance-table').locator('.el-table__row')
+  await rows.first().waitFor()
+  /* 2 yearly, 4 quarters, 2 halves */
+  assert.equal(await rows.count(), 8)
+  await page.getByTestId('compliance-table').getByText(/第4季度/).first().waitFor()
+})
