@@ -11,7 +11,7 @@
 import { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { Server } from './lib/server.mjs'
-import { launch, screenshot } from './lib/browser.mjs'
+import { launch, screenshot, unlabelledInputs } from './lib/browser.mjs'
 import { browserTest, choose, logIn } from './lib/flows.mjs'
 
 const PW = {
@@ -64,6 +64,7 @@ bt('台账：新增记录后工作台的完成数增加', 'ledger-add', async (p
   await choose(page, obDialog, '记录类型', '意识形态工作专题会议')
   await choose(page, obDialog, '周期', '每年')
   await obDialog.getByLabel('至少次数').fill('2')
+  assert.deepEqual(await unlabelledInputs(page), [], 'every input of the dialog has a label')
   await obDialog.getByRole('button', { name: '确定' }).click()
   await page.getByText('指标已新增').waitFor()
   await page.getByTestId('obligation-table').getByText('每年至少 2 次').waitFor()
@@ -94,6 +95,7 @@ bt('台账：新增记录后工作台的完成数增加', 'ledger-add', async (p
   await dialog.getByLabel('第 1 位缺席人员的姓名').fill('赵老师')
   await dialog.getByLabel('第 1 位缺席人员的原因').fill('外出培训')
   await dialog.getByLabel('会议记录').fill('传达上级精神，研究本季度意识形态工作。')
+  assert.deepEqual(await unlabelledInputs(page), [], 'every input of the form has a label')
   await dialog.getByRole('button', { name: '保存' }).click()
   /* The server's rule, under the field it names; nothing was saved. */
   await dialog.locator('.el-form-item.is-error').getByText('实到人数不能多于应到人数').waitFor()
