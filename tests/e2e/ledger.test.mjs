@@ -269,3 +269,23 @@ bt('键盘：用键盘打开表单、选类型、填写并保存', 'ledger-keybo
   await page.getByText('记录已新增').waitFor()
   await page.getByTestId('record-table').getByRole('link', { name: '键盘录入的支部学习' }).waitFor()
 })
+
+bt('上级：台账含下级单位，数据字典', 'ledger-subtree', async (page) => {
+  await logIn(page, 'boss', PW.boss, '/ledger/records')
+  await page.waitForURL(/\/ledger\/records$/)
+  const table = page.getByTestId('record-table')
+  await table.getByText('暂无台账记录').waitFor()
+  await page.locator('.el-checkbox', { hasText: '含下级单位' }).click()
+  const row = table.locator('.el-table__row', { hasText: '第一季度意识形态工作专题会议' })
+  await row.getByText('第一中学党支部').waitFor()
+  /* The text filter narrows the list. */
+  await page.getByLabel('关键词').fill('谈心')
+  await page.getByRole('button', { name: '搜索' }).click()
+  await row.waitFor({ state: 'detached' })
+  await table.getByText('与新入职教师谈心谈话（二）').waitFor()
+
+  await page.getByRole('menuitem', { name: '数据字典' }).click()
+  const kinds = page.getByTestId('kind-table')
+  await kinds.locator('.el-table__row', { hasText: '理论学习中心组学习' }).getByText('内置').waitFor()
+  assert.ok((await kinds.locator('.el-table__row').count()) >= 15, 'the built-in kinds are listed')
+})
