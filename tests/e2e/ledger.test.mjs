@@ -216,7 +216,10 @@ bt('办公室删除记录、从“已删除的记录”中恢复、再修改', '
   const title = dialog.getByLabel('标题')
   assert.equal(await title.inputValue(), '与新入职教师谈心谈话')
   await title.fill('与新入职教师谈心谈话（二）')
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH')
   await dialog.getByRole('button', { name: '保存' }).click()
+  /* Only what changed is sent. */
+  assert.deepEqual(JSON.parse((await patch).postData()), { title: '与新入职教师谈心谈话（二）' })
   await page.getByText('记录已保存').waitFor()
   await table.getByRole('link', { name: '与新入职教师谈心谈话（二）' }).click()
   await page.waitForURL(/\/ledger\/records\/\d+$/)
