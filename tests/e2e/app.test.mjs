@@ -154,6 +154,9 @@ browserTest('临时密码：首次登录须先修改密码，再回到原页面'
 browserTest('会话过期：回到登录页，重新登录后回到原页面', 'session-expired', async (page, context) => {
   await logIn(page, 'admin', PW.admin)
   await page.waitForURL(/\/home$/)
+  /* The 工作台 has loaded its data, down to the heatmap of the schools (none
+   * has obligations): the session ends while the page is idle. */
+  await page.getByTestId('unit-heatmap').getByText('下级单位本年度尚无任务指标').waitFor()
   await context.clearCookies()
   await page.getByRole('menuitem', { name: '用户管理' }).click()
   await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('redirect') === '/org/users')

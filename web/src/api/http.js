@@ -33,6 +33,11 @@ export function setCsrf(token) {
   csrfToken = token || null
 }
 
+/* For the few calls that cannot go through request() (file uploads). */
+export function getCsrf() {
+  return csrfToken
+}
+
 export function setSessionHandlers(h) {
   handlers = { ...handlers, ...h }
 }

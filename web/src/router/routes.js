@@ -1,7 +1,7 @@
 /*
  * The routes of the application.  Pages inside the layout are grouped by
- * module (组织机构, 安全审计, and the modules still to come: 工作台,
- * 工作要点, 台账, 考核); the left menu and the breadcrumbs are built from
+ * module (工作台, 台账管理, 考核评价, 组织机构, 安全审计, and 工作要点 still
+ * to come); the left menu and the breadcrumbs are built from
  * this table:
  *   meta.title   menu text, breadcrumb and window title
  *   meta.icon    name of an @element-plus/icons-vue icon (see layout/icons.js)
@@ -19,7 +19,51 @@ export const layoutChildren = [
     path: 'home',
     name: 'home',
     component: () => import('@/views/home/HomeView.vue'),
-    meta: { title: '首页', icon: 'HomeFilled' },
+    meta: { title: '工作台', icon: 'Odometer' },
+  },
+  {
+    path: 'ledger',
+    redirect: '/ledger/records',
+    meta: { title: '台账管理', icon: 'Notebook' },
+    children: [
+      {
+        path: 'records',
+        name: 'records',
+        component: () => import('@/views/ledger/RecordList.vue'),
+        meta: { title: '台账记录', icon: 'Document' },
+      },
+      {
+        path: 'records/:id(\\d+)',
+        name: 'record',
+        component: () => import('@/views/ledger/RecordDetail.vue'),
+        meta: { title: '台账详情', hidden: true, parent: 'records' },
+      },
+      {
+        path: 'kinds',
+        name: 'record-kinds',
+        component: () => import('@/views/ledger/RecordKinds.vue'),
+        meta: { title: '数据字典', icon: 'Collection' },
+      },
+    ],
+  },
+  {
+    path: 'assess',
+    redirect: '/assess/obligations',
+    meta: { title: '考核评价', icon: 'DataAnalysis' },
+    children: [
+      {
+        path: 'obligations',
+        name: 'obligations',
+        component: () => import('@/views/assess/ObligationList.vue'),
+        meta: { title: '任务指标', icon: 'List' },
+      },
+      {
+        path: 'compliance',
+        name: 'compliance',
+        component: () => import('@/views/assess/ComplianceView.vue'),
+        meta: { title: '完成情况', icon: 'Histogram' },
+      },
+    ],
   },
   {
     path: 'org',
