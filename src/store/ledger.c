@@ -288,6 +288,75 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* The same filter in pages of RECORD_BATCH, in the list's order, each page
+ * starting after the last row of the one before (?9 its date, NULL for the
+ * first page, ?10 its id): every page is one short indexed query, so the
+ * memory of a long export stays that of one page on both engines (the
+ * PostgreSQL driver holds a whole result). */
+#define RECORD_BATCH 2000
+static const char SQL_RECORD_EACH[] =
+	"SELECT " RECORD_COLS ", (SELECT o.name FROM org o WHERE o.id = r.org_id)" RECORD_WHERE
+	" AND (?9 IS NULL OR r.date < ?9 OR (r.date = ?9 AND r.id < ?10))"
+	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
+
+int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
+		       int64_t *total)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	if (rc)
+		return rc;
+	bind_filter(st, a, f, like_pattern(a, f->q));
+	return store__one_int(st, total);
+}
+
+int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
+		      store_record_fn fn, void *ctx)
+{
+	struct arena *a = arena_new();
+	const char *like = like_pattern(a, f->q);
+	char last_date[16] = "";
+	int64_t last_id = 0, seen = 0;
+	int rc = ZRZ_OK;
+	while (seen < max) {
+		struct arena *page = arena_new();
+		struct db_stmt *st;
+		rc = db_prepare(db, SQL_RECORD_EACH, &st);
+		if (rc) {
+			arena_free(page);
+			break;
+		}
+		bind_filter(st, a, f, like);
+		db_bind_text(st, 9, *last_date ? last_date : NULL);
+		db_bind_int64(st, 10, last_id);
+		int64_t want = max - seen < RECORD_BATCH ? max - seen : RECORD_BATCH;
+		db_bind_int64(st, 11, want);
+		int64_t got = 0;
+		while ((rc = db_step(st)) == ZRZ_ROW) {
+			struct record r;
+			read_record(st, page, &r);
+			const char *org_name = db_col_text(st, 20);
+			snprintf(last_date, sizeof(last_date), "%s", r.date);
+			last_id = r.id;
+			got++;
+			rc = fn(ctx, &r, org_name ? org_name : "");
+			if (rc) {
+				db_reset(st);
+				break;
+			}
+		}
+		arena_free(page);
+		if (rc != ZRZ_DONE)
+			break;
+		rc = ZRZ_OK;
+		seen += got;
+		if (got < want)
+			break;
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* ---- counters ---- */
 
 static const char SQL_COUNT_ADD[] =
