@@ -21,7 +21,7 @@
 
 static const struct xlsx_column record_cols[] = {
 	{"序号", XLSX_INT, 0},       {"单位", XLSX_TEXT, 30},      {"日期", XLSX_DATE, 0},
-	{"类型", XLSX_TEXT, 24},     {"标题", XLSX_TEXT, 50},      {"地点", XLSX_TEXT, 24},
+	{"类型", XLSX_TEXT, 32},     {"标题", XLSX_TEXT, 50},      {"地点", XLSX_TEXT, 24},
 	{"主持人", XLSX_TEXT, 12},   {"应到人数", XLSX_INT, 0},    {"实到人数", XLSX_INT, 0},
 	{"参加人员", XLSX_TEXT, 40}, {"缺席人员", XLSX_TEXT, 30},  {"议程", XLSX_TEXT, 40},
 	{"会议纪要", XLSX_TEXT, 50}, {"决议事项", XLSX_TEXT, 40},
