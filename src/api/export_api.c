@@ -16,15 +16,15 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-int api_format(struct req *r, bool *xlsx)
+int api_query_format(struct req *r, const char *name, bool *xlsx)
 {
 	const char *f;
-	int rc = req_query_str(r, "format", 10, &f);
+	int rc = req_query_str(r, name, 10, &f);
 	if (rc)
 		return rc;
 	*xlsx = f && !strcmp(f, "xlsx");
 	if (f && !*xlsx && strcmp(f, "json"))
-		return req_fail(r, ZRZ_EINVAL, "format", "格式应为 json 或 xlsx");
+		return req_fail(r, ZRZ_EINVAL, name, "格式应为 json 或 xlsx");
 	return ZRZ_OK;
 }
 

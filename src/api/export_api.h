@@ -10,9 +10,9 @@
 #include "api/api.h"
 #include "domain/obligation.h"
 
-/* The format query parameter: absent or "json" (*xlsx false) or "xlsx";
- * anything else is 422. */
-int api_format(struct req *r, bool *xlsx);
+/* The query parameter name (format): absent or "json" (*xlsx false) or
+ * "xlsx"; anything else is 422. */
+int api_query_format(struct req *r, const char *name, bool *xlsx);
 
 /* Export the records matching f of unit o (the caller checked its scope). */
 int api_export_records(struct req *r, struct db *db, const struct org *o,

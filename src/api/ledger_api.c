@@ -151,7 +151,7 @@ int api_record_list(struct req *r)
 		rc = req_page(r, &offset, &limit);
 	bool xlsx = false;
 	if (!rc)
-		rc = api_format(r, &xlsx);
+		rc = api_query_format(r, "format", &xlsx);
 	if (rc)
 		return rc;
 	if (!org_id)
@@ -470,7 +470,7 @@ int api_compliance(struct req *r)
 	if (!rc)
 		rc = req_query_bool(r, "rollup", &rollup);
 	if (!rc)
-		rc = api_format(r, &xlsx);
+		rc = api_query_format(r, "format", &xlsx);
 	if (rc)
 		return rc;
 	if (!org_id)
