@@ -189,8 +189,12 @@ static void add_formats(struct xlsx_table *t)
 		[PACING_MISSED] = {0xFFC7CE, 0x9C0006},   /* red */
 	};
 	lxw_workbook *wb = t->wb;
+	/* Every format differs from the others: libxlsxwriter caches the style
+	 * index only in the first of identical formats and looks the others up
+	 * in a hash table for every cell. */
 	t->text = bordered(wb);
 	t->num = bordered(wb);
+	format_set_align(t->num, LXW_ALIGN_RIGHT);
 	t->date = bordered(wb);
 	format_set_num_format(t->date, "yyyy-mm-dd");
 	format_set_align(t->date, LXW_ALIGN_LEFT);
@@ -346,8 +350,9 @@ void xlsx_text(struct xlsx_table *t, const char *s)
 
 void xlsx_int(struct xlsx_table *t, int64_t v)
 {
-	char digits[24];
-	int w = snprintf(digits, sizeof(digits), "%lld", (long long)v);
+	int w = v < 0 ? 2 : 1;
+	for (int64_t x = v; x >= 10 || x <= -10; x /= 10)
+		w++;
 	int c = next_col(t, w);
 	if (c >= 0)
 		note(t, worksheet_write_number(t->ws, t->row, (lxw_col_t)c, (double)v, t->num));

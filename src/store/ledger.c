@@ -288,16 +288,22 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
-/* The same filter in pages of RECORD_BATCH, in the list's order, each page
- * starting after the last row of the one before (?9 its date, NULL for the
- * first page, ?10 its id): every page is one short indexed query, so the
- * memory of a long export stays that of one page on both engines (the
- * PostgreSQL driver holds a whole result). */
+/* The records of one unit (?1) matching the filter, in the list's order,
+ * a page of ?11 at a time, each page starting after the last row of the
+ * one before (?9 its date, ?10 its id; past the end of time for the first).
+ * The plain "r.org_id = ?1" and "r.date <= ?9" let both engines walk the
+ * index record_org_date backwards from that row, so every page costs its
+ * own rows only and nothing is sorted; the PostgreSQL driver holds a whole
+ * result, so pages also bound the memory there. */
 #define RECORD_BATCH 2000
 static const char SQL_RECORD_EACH[] =
 	"SELECT " RECORD_COLS ", (SELECT o.name FROM org o WHERE o.id = r.org_id)" RECORD_WHERE
-	" AND (?9 IS NULL OR r.date < ?9 OR (r.date = ?9 AND r.id < ?10))"
+	" AND r.org_id = ?1 AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
 	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
+
+/* The units under ?1 (upper bound ?2), in the order of the tree. */
+static const char SQL_SUBTREE_UNITS[] =
+	"SELECT id FROM org WHERE path >= ?1 AND path < ?2 ORDER BY path";
 
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total)
@@ -310,31 +316,27 @@ int store_record_count(struct db *db, struct arena *a, const struct record_filte
 	return store__one_int(st, total);
 }
 
-int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
-		      store_record_fn fn, void *ctx)
+/* Walk the records of unit f->org_id (f->path NULL); *left counts down. */
+static int each_of_unit(struct db *db, struct arena *a, const struct record_filter *f,
+			const char *like, int64_t *left, store_record_fn fn, void *ctx)
 {
-	struct arena *a = arena_new();
-	const char *like = like_pattern(a, f->q);
-	char last_date[16] = "";
-	int64_t last_id = 0, seen = 0;
+	char last_date[16] = "9999-12-31";
+	int64_t last_id = INT64_MAX;
 	int rc = ZRZ_OK;
-	while (seen < max) {
-		struct arena *page = arena_new();
+	while (*left > 0) {
 		struct db_stmt *st;
 		rc = db_prepare(db, SQL_RECORD_EACH, &st);
-		if (rc) {
-			arena_free(page);
-			break;
-		}
+		if (rc)
+			return rc;
 		bind_filter(st, a, f, like);
-		db_bind_text(st, 9, *last_date ? last_date : NULL);
+		db_bind_text(st, 9, last_date);
 		db_bind_int64(st, 10, last_id);
-		int64_t want = max - seen < RECORD_BATCH ? max - seen : RECORD_BATCH;
+		int64_t want = *left < RECORD_BATCH ? *left : RECORD_BATCH;
 		db_bind_int64(st, 11, want);
 		int64_t got = 0;
 		while ((rc = db_step(st)) == ZRZ_ROW) {
 			struct record r;
-			read_record(st, page, &r);
+			read_record(st, NULL, &r); /* borrowed from st until the next step */
 			const char *org_name = db_col_text(st, 20);
 			snprintf(last_date, sizeof(last_date), "%s", r.date);
 			last_id = r.id;
@@ -345,13 +347,47 @@ int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
 				break;
 			}
 		}
-		arena_free(page);
 		if (rc != ZRZ_DONE)
-			break;
+			return rc;
 		rc = ZRZ_OK;
-		seen += got;
+		*left -= got;
 		if (got < want)
 			break;
+	}
+	return rc;
+}
+
+int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
+		      store_record_fn fn, void *ctx)
+{
+	struct arena *a = arena_new();
+	const char *like = like_pattern(a, f->q);
+	int64_t left = max;
+	int rc;
+	if (!f->path) {
+		rc = each_of_unit(db, a, f, like, &left, fn, ctx);
+		arena_free(a);
+		return rc;
+	}
+	/* A subtree: one unit after the other, in the order of the tree. */
+	int64_t *units = NULL;
+	int n = 0, cap = 0;
+	struct db_stmt *st;
+	rc = db_prepare(db, SQL_SUBTREE_UNITS, &st);
+	if (!rc) {
+		db_bind_text(st, 1, f->path);
+		db_bind_text(st, 2, store__path_upper(a, f->path));
+		while ((rc = db_step(st)) == ZRZ_ROW) {
+			units = store__grow(a, units, n, &cap, sizeof(*units));
+			units[n++] = db_col_int64(st, 0);
+		}
+		rc = rc == ZRZ_DONE ? ZRZ_OK : rc;
+	}
+	for (int i = 0; i < n && !rc && left > 0; i++) {
+		struct record_filter one = *f;
+		one.org_id = units[i];
+		one.path = NULL;
+		rc = each_of_unit(db, a, &one, like, &left, fn, ctx);
 	}
 	arena_free(a);
 	return rc;

@@ -158,8 +158,10 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total);
 /*
- * Call fn for each record matching f, in the order of store_record_list,
- * at most max of them; org_name is the name of the record's unit.  The
+ * Call fn for each record matching f, at most max of them: for one unit in
+ * the order of store_record_list (newest date first), for a subtree unit
+ * by unit in the order of the tree (paths), each unit's records newest
+ * first.  org_name is the name of the record's unit.  The
  * record and the name are valid only during the call.  Reads in pages, so
  * memory does not grow with the number of records.  A nonzero return of fn
  * stops the walk and is returned.

@@ -297,11 +297,14 @@ def test_records_filters():
     assert [row[4] for row in sh.data(14)] == ["党委会研究意识形态工作"]
     sh = download(o, "/api/v1/records?org_id=%d&kind=talk&format=xlsx" % a, "谈心谈话台账")
     check_layout(sh, RECORD_HEADERS, 0, ["谈心谈话台账"])
-    # The subtree, for a secretary whose grant covers it: the unit column tells them apart.
+    # The subtree, for a secretary whose grant covers it: unit by unit in the
+    # order of the tree, each unit's records newest first.
     sh = download(c("shuji"), "/api/v1/records?org_id=%d&subtree=1&format=xlsx"
                   % IDS["bureau"], "台账_某市教育局")
     check_layout(sh, RECORD_HEADERS, 5, ["某市教育局及下级单位"])
-    assert sorted(row[1] for row in sh.data(14)) == ["第一中学"] * 4 + ["第一中学党支部"]
+    assert [row[1] for row in sh.data(14)] == ["第一中学"] * 4 + ["第一中学党支部"]
+    assert [row[4] for row in sh.data(14)][:4] == [x["title"] for x in ok(
+        o.get("/api/v1/records?org_id=%d" % a))["items"]]
     # Deleted records, for the unit's office only.
     rid = IDS["recs"][1]["id"]
     assert c("offa").delete("/api/v1/records/%d" % rid).status == 204
