@@ -310,8 +310,13 @@ int xlsx_open(const char *dest, const char *title, const char *subtitle,
 	worksheet_fit_to_pages(ws, 1, 0);
 	note(t, worksheet_repeat_rows(ws, HEADER_ROW, HEADER_ROW));
 	t->row = FIRST_DATA_ROW;
+	if (t->err) {
+		int rc = t->err;
+		xlsx_discard(t);
+		return rc;
+	}
 	*out = t;
-	return t->err;
+	return ZRZ_OK;
 }
 
 /* The column of the next cell, or -1 (and an error) past the last one. */
