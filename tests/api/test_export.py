@@ -154,7 +154,11 @@ def download(client, path, name_prefix):
     assert name.startswith(name_prefix) and name.endswith(".xlsx"), name
     assert m.group(1) == quote(name, safe="!#$&+-.^_`|~"), cd
     assert r.body[:2] == b"PK", r.body[:20]
-    return Sheet(r.body)
+    assert r.header("Cache-Control") == "no-store", r.headers
+    sh = Sheet(r.body)
+    sh.export_rows = int(r.header("X-Export-Rows"))
+    assert sh.export_rows == (max(sh.rows) - 3 if sh.rows else 0), sh.export_rows
+    return sh
 
 
 # The width caps of report/export.c (characters); 50 for the others.
