@@ -297,13 +297,14 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
  * result, so pages also bound the memory there. */
 #define RECORD_BATCH 2000
 static const char SQL_RECORD_EACH[] =
-	"SELECT " RECORD_COLS ", (SELECT o.name FROM org o WHERE o.id = r.org_id)" RECORD_WHERE
+	"SELECT " RECORD_COLS RECORD_WHERE
 	" AND r.org_id = ?1 AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
 	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
 
-/* The units under ?1 (upper bound ?2), in the order of the tree. */
-static const char SQL_SUBTREE_UNITS[] =
-	"SELECT id FROM org WHERE path >= ?1 AND path < ?2 ORDER BY path";
+/* The units under ?1 (upper bound ?2), in the order of the tree; or unit ?3. */
+static const char SQL_EACH_UNITS[] =
+	"SELECT id, name FROM org WHERE (?1 IS NOT NULL AND path >= ?1 AND path < ?2) OR id = ?3 "
+	"ORDER BY path";
 
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total)
@@ -316,9 +317,11 @@ int store_record_count(struct db *db, struct arena *a, const struct record_filte
 	return store__one_int(st, total);
 }
 
-/* Walk the records of unit f->org_id (f->path NULL); *left counts down. */
+/* Walk the records of unit f->org_id (f->path NULL), named org_name;
+ * *left counts down. */
 static int each_of_unit(struct db *db, struct arena *a, const struct record_filter *f,
-			const char *like, int64_t *left, store_record_fn fn, void *ctx)
+			const char *org_name, const char *like, int64_t *left,
+			store_record_fn fn, void *ctx)
 {
 	char last_date[16] = "9999-12-31";
 	int64_t last_id = INT64_MAX;
@@ -337,11 +340,10 @@ static int each_of_unit(struct db *db, struct arena *a, const struct record_filt
 		while ((rc = db_step(st)) == ZRZ_ROW) {
 			struct record r;
 			read_record(st, NULL, &r); /* borrowed from st until the next step */
-			const char *org_name = db_col_text(st, 20);
 			snprintf(last_date, sizeof(last_date), "%s", r.date);
 			last_id = r.id;
 			got++;
-			rc = fn(ctx, &r, org_name ? org_name : "");
+			rc = fn(ctx, &r, org_name);
 			if (rc) {
 				db_reset(st);
 				break;
@@ -363,31 +365,30 @@ int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
 	struct arena *a = arena_new();
 	const char *like = like_pattern(a, f->q);
 	int64_t left = max;
-	int rc;
-	if (!f->path) {
-		rc = each_of_unit(db, a, f, like, &left, fn, ctx);
-		arena_free(a);
-		return rc;
-	}
-	/* A subtree: one unit after the other, in the order of the tree. */
-	int64_t *units = NULL;
+	/* The unit, or every unit of the subtree in the order of the tree. */
+	struct unit {
+		int64_t id;
+		const char *name;
+	} *units = NULL;
 	int n = 0, cap = 0;
 	struct db_stmt *st;
-	rc = db_prepare(db, SQL_SUBTREE_UNITS, &st);
+	int rc = db_prepare(db, SQL_EACH_UNITS, &st);
 	if (!rc) {
 		db_bind_text(st, 1, f->path);
-		db_bind_text(st, 2, store__path_upper(a, f->path));
+		db_bind_text(st, 2, f->path ? store__path_upper(a, f->path) : NULL);
+		db_bind_int64(st, 3, f->path ? 0 : f->org_id);
 		while ((rc = db_step(st)) == ZRZ_ROW) {
 			units = store__grow(a, units, n, &cap, sizeof(*units));
-			units[n++] = db_col_int64(st, 0);
+			units[n].id = db_col_int64(st, 0);
+			units[n++].name = store__text(st, 1, a);
 		}
 		rc = rc == ZRZ_DONE ? ZRZ_OK : rc;
 	}
 	for (int i = 0; i < n && !rc && left > 0; i++) {
 		struct record_filter one = *f;
-		one.org_id = units[i];
+		one.org_id = units[i].id;
 		one.path = NULL;
-		rc = each_of_unit(db, a, &one, like, &left, fn, ctx);
+		rc = each_of_unit(db, a, &one, units[i].name, like, &left, fn, ctx);
 	}
 	arena_free(a);
 	return rc;
