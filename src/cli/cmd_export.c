@@ -23,7 +23,8 @@ static void help(void)
 {
 	puts("用法：\n"
 	     "  zerenzhi export records    --db 地址 --org 编号 --out 文件.xlsx [--subtree]\n"
-	     "                             [--kind 类型] [--from 日期] [--to 日期] [--q 关键词]\n"
+	     "                             [--kind 类型] [--year 年度 | --from 日期 --to 日期]\n"
+	     "                             [--q 关键词]\n"
 	     "  zerenzhi export compliance --db 地址 --org 编号 --out 文件.xlsx [--year 年度]\n"
 	     "                             [--as-of 日期]\n"
 	     "  zerenzhi export rollup     --db 地址 --org 编号 --out 文件.xlsx [--year 年度]\n"
@@ -177,6 +178,11 @@ static int run(struct db *db, struct arena *ar, const char *what, const struct e
 	if (!strcmp(what, "records")) {
 		struct record_filter f = {.org_id = o.id, .path = a->subtree ? o.path : NULL,
 					  .kind = a->kind, .from = a->from, .to = a->to, .q = a->q};
+		/* --year alone stands for the dates of that year. */
+		if (a->year && !a->from && !a->to) {
+			f.from = arena_printf(ar, "%04d-01-01", year);
+			f.to = arena_printf(ar, "%04d-12-31", year);
+		}
 		rc = export_records(db, ar, &o, &f, now, a->out, progress, res, &e);
 	} else if (!strcmp(what, "compliance")) {
 		rc = export_compliance(db, ar, &o, year, today, now, a->out, progress, res, &e);

@@ -431,6 +431,11 @@ def test_cli_export():
     assert sh.data(14) == http.data(14)
     seq, user_id, org_id, action, ent, _, detail = S.audit("export")[before]
     assert user_id is None and org_id == a and ent == "record", S.audit("export")[before]
+    # --year alone: the dates of that year.
+    p = S.cli("export", "records", "--org", str(a), "--year", "2024", "--out", out)
+    assert p.stdout.splitlines() == [out, "1 行"], p.stdout
+    with open(out, "rb") as f:
+        assert [row[4] for row in Sheet(f.read()).data(14)] == ["年度第一次专题会议"]
     # compliance and rollup match their HTTP twins.
     for what, q, extra in (
             ("compliance", "/api/v1/compliance?org_id=%d&year=2023&as_of=2023-05-15" % a,
