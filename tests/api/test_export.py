@@ -492,4 +492,5 @@ if __name__ == "__main__":
     finally:
         if S:
             S.cleanup()
+        os.rmdir(TMP)  # empty: no_leftovers() checked it
     sys.exit(code)
