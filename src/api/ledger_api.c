@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/ztime.h"
 #include "api/api.h"
+#include "api/export_api.h"
 #include "domain/dictionary.h"
 #include "domain/ledger.h"
 #include "domain/obligation.h"
@@ -149,6 +150,9 @@ int api_record_list(struct req *r)
 		rc = req_query_bool(r, "deleted", &deleted);
 	if (!rc)
 		rc = req_page(r, &offset, &limit);
+	bool xlsx = false;
+	if (!rc)
+		rc = api_query_format(r, "format", &xlsx);
 	if (rc)
 		return rc;
 	if (!org_id)
@@ -176,6 +180,8 @@ int api_record_list(struct req *r)
 	f.org_id = org_id;
 	f.path = subtree ? o.path : NULL;
 	f.deleted = deleted;
+	if (xlsx)
+		return api_export_records(r, db, &o, &f);
 	struct record *items;
 	int n;
 	int64_t total;
@@ -461,9 +467,11 @@ int api_compliance(struct req *r)
 		rc = req_query_int(r, "year", LEDGER_YEAR_MIN, LEDGER_YEAR_MAX, this_year, &year);
 	if (!rc)
 		rc = req_query_str(r, "as_of", 10, &as_of);
-	bool rollup = false;
+	bool rollup = false, xlsx = false;
 	if (!rc)
 		rc = req_query_bool(r, "rollup", &rollup);
+	if (!rc)
+		rc = api_query_format(r, "format", &xlsx);
 	if (rc)
 		return rc;
 	if (!org_id)
@@ -505,6 +513,9 @@ int api_compliance(struct req *r)
 	if (rollup) {
 		if (!scope_covers_subtree(api_who(r), o.path, ROLE_ANY))
 			return req_fail(r, ZRZ_EFORBIDDEN, "rollup", "您的权限不包括下级单位");
+		if (xlsx)
+			return api_export_rollup(r, db, &o, (int)year, today,
+						 period_key ? &only : NULL, order);
 		struct rollup_row *rr;
 		int nr;
 		struct derr e = {0};
@@ -528,6 +539,8 @@ int api_compliance(struct req *r)
 		json_object_set_new(j, "sort", json_string(order == ROLLUP_SORT_ORG ? "org" : "behind"));
 		return req_reply_json(r, 200, j);
 	}
+	if (xlsx)
+		return api_export_compliance(r, db, &o, (int)year, today);
 	struct compliance_row *rows;
 	int n;
 	rc = compliance_of(db, r->arena, org_id, (int)year, today, &rows, &n);

@@ -21,6 +21,7 @@ static const struct cli_cmd commands[] = {
 	{"org", cmd_org, "管理单位：add | list | tree | move"},
 	{"user", cmd_user, "管理用户：add | list | passwd | lock | unlock | grant"},
 	{"backup", cmd_backup, "在线备份数据库"},
+	{"export", cmd_export, "导出 Excel：records | compliance | rollup"},
 	{"audit", cmd_audit, "审计日志：verify"},
 	{"version", cmd_version, "显示版本"},
 };

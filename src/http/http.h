@@ -172,6 +172,9 @@ int req_json_enum(struct req *r, json_t *obj, const char *key, bool required,
 int req_reply_json(struct req *r, int status, json_t *j);
 /* Reply with bytes the caller owns until the request ends (copied). */
 int req_reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n);
+/* Reply with the size bytes of the open file fd from its start; the server
+ * closes fd when the reply is sent (or the request ends without it). */
+int req_reply_fd(struct req *r, int status, const char *type, int fd, uint64_t size);
 /* 204 No Content. */
 int req_reply_empty(struct req *r);
 /* Add a response header (name and value must live as long as the request). */

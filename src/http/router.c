@@ -11,6 +11,7 @@
 #include "http/internal.h"
 
 #include <microhttpd.h>
+#include <unistd.h>
 
 static bool match(struct req *r, const char *pattern, const char *path)
 {
@@ -413,6 +414,21 @@ int req_reply_bytes(struct req *r, int status, const char *type, const void *p, 
 	if (n)
 		memcpy(r->resp_body, p, n);
 	r->resp_len = n;
+	r->resp_type = type;
+	r->status = status;
+	r->replied = true;
+	return ZRZ_OK;
+}
+
+int req_reply_fd(struct req *r, int status, const char *type, int fd, uint64_t size)
+{
+	free(r->resp_body);
+	r->resp_body = NULL;
+	r->resp_len = 0;
+	if (r->static_fd >= 0)
+		close(r->static_fd);
+	r->static_fd = fd;
+	r->static_size = size;
 	r->resp_type = type;
 	r->status = status;
 	r->replied = true;

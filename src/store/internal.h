@@ -7,11 +7,12 @@
 #include "core/arena.h"
 #include "store/db.h"
 
-/* Column i as an arena copy (NULL for SQL NULL). */
+/* Column i as an arena copy (NULL for SQL NULL); with a NULL arena the
+ * column itself, valid until the next step or reset of st. */
 static inline const char *store__text(struct db_stmt *st, int i, struct arena *a)
 {
 	const char *s = db_col_text(st, i);
-	return s ? arena_strdup(a, s) : NULL;
+	return s && a ? arena_strdup(a, s) : s;
 }
 
 /* Run st expecting one row whose first column is an integer. */

@@ -288,6 +288,112 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* The records of one unit (?1) matching the filter, in the list's order,
+ * a page of ?11 at a time, each page starting after the last row of the
+ * one before (?9 its date, ?10 its id; past the end of time for the first).
+ * The plain "r.org_id = ?1" and "r.date <= ?9" let both engines walk the
+ * index record_org_date backwards from that row, so every page costs its
+ * own rows only and nothing is sorted; the PostgreSQL driver holds a whole
+ * result, so pages also bound the memory there. */
+#define RECORD_BATCH 2000
+static const char SQL_RECORD_EACH[] =
+	"SELECT " RECORD_COLS RECORD_WHERE
+	" AND r.org_id = ?1 AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
+	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
+
+/* The units under ?1 (upper bound ?2), in the order of the tree; or unit ?3. */
+static const char SQL_EACH_UNITS[] =
+	"SELECT id, name FROM org WHERE (?1 IS NOT NULL AND path >= ?1 AND path < ?2) OR id = ?3 "
+	"ORDER BY path";
+
+int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
+		       int64_t *total)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	if (rc)
+		return rc;
+	bind_filter(st, a, f, like_pattern(a, f->q));
+	return store__one_int(st, total);
+}
+
+/* Walk the records of unit f->org_id (f->path NULL), named org_name;
+ * *left counts down. */
+static int each_of_unit(struct db *db, struct arena *a, const struct record_filter *f,
+			const char *org_name, const char *like, int64_t *left,
+			store_record_fn fn, void *ctx)
+{
+	char last_date[16] = "9999-12-31";
+	int64_t last_id = INT64_MAX;
+	int rc = ZRZ_OK;
+	while (*left > 0) {
+		struct db_stmt *st;
+		rc = db_prepare(db, SQL_RECORD_EACH, &st);
+		if (rc)
+			return rc;
+		bind_filter(st, a, f, like);
+		db_bind_text(st, 9, last_date);
+		db_bind_int64(st, 10, last_id);
+		int64_t want = *left < RECORD_BATCH ? *left : RECORD_BATCH;
+		db_bind_int64(st, 11, want);
+		int64_t got = 0;
+		while ((rc = db_step(st)) == ZRZ_ROW) {
+			struct record r;
+			read_record(st, NULL, &r); /* borrowed from st until the next step */
+			snprintf(last_date, sizeof(last_date), "%s", r.date);
+			last_id = r.id;
+			got++;
+			rc = fn(ctx, &r, org_name);
+			if (rc) {
+				db_reset(st);
+				break;
+			}
+		}
+		if (rc != ZRZ_DONE)
+			return rc;
+		rc = ZRZ_OK;
+		*left -= got;
+		if (got < want)
+			break;
+	}
+	return rc;
+}
+
+int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
+		      store_record_fn fn, void *ctx)
+{
+	struct arena *a = arena_new();
+	const char *like = like_pattern(a, f->q);
+	int64_t left = max;
+	/* The unit, or every unit of the subtree in the order of the tree. */
+	struct unit {
+		int64_t id;
+		const char *name;
+	} *units = NULL;
+	int n = 0, cap = 0;
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_EACH_UNITS, &st);
+	if (!rc) {
+		db_bind_text(st, 1, f->path);
+		db_bind_text(st, 2, f->path ? store__path_upper(a, f->path) : NULL);
+		db_bind_int64(st, 3, f->path ? 0 : f->org_id);
+		while ((rc = db_step(st)) == ZRZ_ROW) {
+			units = store__grow(a, units, n, &cap, sizeof(*units));
+			units[n].id = db_col_int64(st, 0);
+			units[n++].name = store__text(st, 1, a);
+		}
+		rc = rc == ZRZ_DONE ? ZRZ_OK : rc;
+	}
+	for (int i = 0; i < n && !rc && left > 0; i++) {
+		struct record_filter one = *f;
+		one.org_id = units[i].id;
+		one.path = NULL;
+		rc = each_of_unit(db, a, &one, units[i].name, like, &left, fn, ctx);
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* ---- counters ---- */
 
 static const char SQL_COUNT_ADD[] =

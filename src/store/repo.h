@@ -163,6 +163,21 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
 		      int64_t offset, int64_t limit, struct record **items, int *n,
 		      int64_t *total);
+/* How many records match f. */
+int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
+		       int64_t *total);
+/*
+ * Call fn for each record matching f, at most max of them: for one unit in
+ * the order of store_record_list (newest date first), for a subtree unit
+ * by unit in the order of the tree (paths), each unit's records newest
+ * first.  org_name is the name of the record's unit.  The
+ * record and the name are valid only during the call.  Reads in pages, so
+ * memory does not grow with the number of records.  A nonzero return of fn
+ * stops the walk and is returned.
+ */
+typedef int (*store_record_fn)(void *ctx, const struct record *r, const char *org_name);
+int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
+		      store_record_fn fn, void *ctx);
 /* Add delta to the counter of (org_id, kind, period_key), creating it at 0. */
 int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
 			   const char *period_key, int64_t delta);

@@ -340,6 +340,15 @@ def cases():
              path=ORGS + "?size=1.5"))
     add(Case("query_subtree_maybe", 400, "bad_request", "subtree", who="admin",
              path=USERS + "?subtree=maybe"))
+    # The export format of the ledger lists: refused before anything is read or written.
+    add(Case("query_format_pdf", 422, "invalid", "format", who="admin",
+             path="/api/v1/records?org_id={child}&format=pdf"))
+    add(Case("query_format_upper_xlsx", 422, "invalid", "format", who="admin",
+             path="/api/v1/compliance?org_id={child}&format=XLSX"))
+    add(Case("query_format_invalid_utf8", 400, "bad_request", "format", who="admin",
+             path="/api/v1/records?org_id={child}&format=%FF"))
+    add(Case("query_format_too_long", 422, "invalid", "format", who="admin",
+             path="/api/v1/compliance?org_id={child}&rollup=1&format=" + "x" * 11))
     add(Case("query_from_invalid_utf8", 400, "bad_request", "from", who="aud",
              path=AUDIT + "?from=%FF"))
     # -- 400: the Content-Length header itself --

@@ -1,0 +1,479 @@
+/*
+ * The .xlsx table writer (see xlsx.h).  libxlsxwriter's constant-memory
+ * mode writes each row to a temporary file as soon as the next one starts
+ * and stores strings inline, so memory stays flat however many rows there
+ * are.  Column widths are not known before the last row; libxlsxwriter
+ * writes the column definitions when it assembles the sheet at
+ * workbook_close(), after the rows, so the widths are measured in the one
+ * pass that writes the cells and set just before closing.
+ */
+#include "core/common.h"
+#include "core/arena.h"
+#include "report/xlsx.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* Excel's limit on the characters of one cell; libxlsxwriter counts bytes. */
+#define CELL_BYTES_MAX 32767
+#define TITLE_ROW 0
+#define SUBTITLE_ROW 1
+#define HEADER_ROW 2
+#define FIRST_DATA_ROW 3
+
+struct xlsx_table {
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *text, *num, *date, *header, *title, *subtitle;
+	lxw_format *status[PACING_STATUS_COUNT];
+	const struct xlsx_column *cols;
+	int ncols;
+	int col;          /* next cell of the current row */
+	lxw_row_t row;    /* the current row */
+	int64_t rows;     /* data rows ended */
+	int width[XLSX_COLUMNS_MAX];
+	int err;
+	char *path;       /* the file libxlsxwriter writes */
+	char *dest;       /* where it goes at the end; NULL: anonymous */
+	char *tmpdir;
+	char *scratch;    /* a cleaned copy of a cell's text, when needed */
+	size_t scratch_len;
+};
+
+static void note(struct xlsx_table *t, lxw_error e)
+{
+	if (e == LXW_NO_ERROR || t->err)
+		return;
+	t->err = e == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE ? ZRZ_EINVAL : ZRZ_EIO;
+}
+
+/* One code point of s at *i (advancing it), or -1 for a malformed sequence
+ * (advancing one byte). */
+static int32_t next_cp(const unsigned char *s, size_t n, size_t *i)
+{
+	unsigned char c = s[*i];
+	int len;
+	int32_t cp, min;
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2;
+		cp = c & 0x1F;
+		min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3;
+		cp = c & 0x0F;
+		min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4;
+		cp = c & 0x07;
+		min = 0x10000;
+	} else {
+		(*i)++;
+		return -1;
+	}
+	if (*i + (size_t)len > n) {
+		(*i)++;
+		return -1;
+	}
+	for (int k = 1; k < len; k++) {
+		if ((s[*i + (size_t)k] & 0xC0) != 0x80) {
+			(*i)++;
+			return -1;
+		}
+		cp = (cp << 6) | (s[*i + (size_t)k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		(*i)++;
+		return -1;
+	}
+	*i += (size_t)len;
+	return cp;
+}
+
+/* East Asian wide and fullwidth characters (the blocks Chinese text uses). */
+static bool wide(int32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+	       (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	       (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+int xlsx_text_width(const char *s, int cap)
+{
+	if (!s)
+		return 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	int best = 0, line = 0;
+	while (i < n && best < cap) {
+		int32_t cp = next_cp(u, n, &i);
+		if (cp == '\n') {
+			line = 0;
+			continue;
+		}
+		line += cp >= 0 && wide(cp) ? 2 : 1;
+		if (line > best)
+			best = line;
+	}
+	return best < cap ? best : cap;
+}
+
+/*
+ * s as Excel accepts it: well-formed UTF-8 without control characters other
+ * than tab and newline, at most CELL_BYTES_MAX bytes cut at a character
+ * boundary.  Returns s itself when it is fine (the common case, one scan),
+ * else a copy in t->scratch.
+ */
+static const char *clean(struct xlsx_table *t, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	bool dirty = n > CELL_BYTES_MAX;
+	while (!dirty && i < n) {
+		int32_t cp = next_cp(u, n, &i);
+		if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
+			dirty = true;
+	}
+	if (!dirty)
+		return s;
+	if (t->scratch_len < CELL_BYTES_MAX + 1) {
+		t->scratch = xrealloc(t->scratch, CELL_BYTES_MAX + 1);
+		t->scratch_len = CELL_BYTES_MAX + 1;
+	}
+	size_t o = 0;
+	i = 0;
+	while (i < n) {
+		size_t at = i;
+		int32_t cp = next_cp(u, n, &i);
+		const char *put = s + at;
+		size_t len = i - at;
+		if (cp < 0) {
+			put = "\xEF\xBF\xBD"; /* U+FFFD */
+			len = 3;
+		} else if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F) {
+			put = " ";
+			len = 1;
+		}
+		if (o + len > CELL_BYTES_MAX)
+			break;
+		memcpy(t->scratch + o, put, len);
+		o += len;
+	}
+	t->scratch[o] = '\0';
+	return t->scratch;
+}
+
+static lxw_format *bordered(lxw_workbook *wb)
+{
+	lxw_format *f = workbook_add_format(wb);
+	format_set_border(f, LXW_BORDER_THIN);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	return f;
+}
+
+static void add_formats(struct xlsx_table *t)
+{
+	static const struct {
+		uint32_t fill, font;
+	} colours[PACING_STATUS_COUNT] = {
+		[PACING_MET] = {0xC6EFCE, 0x006100},      /* green */
+		[PACING_ON_TRACK] = {0xDDEBF7, 0x1F4E78}, /* blue */
+		[PACING_AT_RISK] = {0xFFEB9C, 0x9C5700},  /* amber */
+		[PACING_MISSED] = {0xFFC7CE, 0x9C0006},   /* red */
+	};
+	lxw_workbook *wb = t->wb;
+	/* Every format differs from the others: libxlsxwriter caches the style
+	 * index only in the first of identical formats and looks the others up
+	 * in a hash table for every cell. */
+	t->text = bordered(wb);
+	t->num = bordered(wb);
+	format_set_align(t->num, LXW_ALIGN_RIGHT);
+	t->date = bordered(wb);
+	format_set_num_format(t->date, "yyyy-mm-dd");
+	format_set_align(t->date, LXW_ALIGN_LEFT);
+	t->header = bordered(wb);
+	format_set_bold(t->header);
+	format_set_align(t->header, LXW_ALIGN_CENTER);
+	format_set_bg_color(t->header, 0xD9D9D9);
+	for (int s = 0; s < PACING_STATUS_COUNT; s++) {
+		t->status[s] = bordered(wb);
+		format_set_align(t->status[s], LXW_ALIGN_CENTER);
+		format_set_bg_color(t->status[s], colours[s].fill);
+		format_set_font_color(t->status[s], colours[s].font);
+	}
+	t->title = workbook_add_format(wb);
+	format_set_bold(t->title);
+	format_set_font_size(t->title, 16);
+	format_set_align(t->title, LXW_ALIGN_CENTER);
+	format_set_align(t->title, LXW_ALIGN_VERTICAL_CENTER);
+	t->subtitle = workbook_add_format(wb);
+	format_set_font_size(t->subtitle, 10);
+	format_set_font_color(t->subtitle, 0x595959);
+	format_set_align(t->subtitle, LXW_ALIGN_LEFT);
+	format_set_align(t->subtitle, LXW_ALIGN_VERTICAL_CENTER);
+}
+
+static void free_table(struct xlsx_table *t)
+{
+	free(t->path);
+	free(t->dest);
+	free(t->tmpdir);
+	free(t->scratch);
+	free(t);
+}
+
+int xlsx_open(const char *dest, const char *title, const char *subtitle,
+	      const struct xlsx_column *cols, int ncols, struct xlsx_table **out)
+{
+	*out = NULL;
+	if (ncols < 1 || ncols > XLSX_COLUMNS_MAX)
+		return ZRZ_EINVAL;
+	struct xlsx_table *t = xcalloc(1, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+	if (dest) {
+		t->dest = xstrdup(dest);
+		size_t n = strlen(dest) + 16;
+		t->path = xmalloc(n);
+		snprintf(t->path, n, "%s.XXXXXX", dest);
+		const char *slash = strrchr(dest, '/');
+		t->tmpdir = slash ? strndup(dest, (size_t)(slash - dest) + 1) : xstrdup(".");
+		if (!t->tmpdir)
+			abort();
+	} else {
+		const char *dir = getenv("TMPDIR");
+		if (!dir || !*dir)
+			dir = "/tmp";
+		t->tmpdir = xstrdup(dir);
+		size_t n = strlen(dir) + 32;
+		t->path = xmalloc(n);
+		snprintf(t->path, n, "%s/zerenzhi-export-XXXXXX", dir);
+	}
+	int fd = mkstemp(t->path);
+	if (fd < 0) {
+		free_table(t);
+		return ZRZ_EIO;
+	}
+	if (dest) {
+		/* mkstemp makes the file private; a finished export gets the
+		 * permissions any new file of the user would have. */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	close(fd);
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = t->tmpdir};
+	t->wb = workbook_new_opt(t->path, &opts);
+	if (!t->wb) {
+		unlink(t->path);
+		free_table(t);
+		return ZRZ_EIO;
+	}
+	t->ws = workbook_add_worksheet(t->wb, NULL);
+	if (!t->ws) {
+		workbook_close(t->wb);
+		unlink(t->path);
+		free_table(t);
+		return ZRZ_EIO;
+	}
+	add_formats(t);
+	lxw_col_t last = (lxw_col_t)(ncols - 1);
+	lxw_worksheet *ws = t->ws;
+	worksheet_set_row(ws, TITLE_ROW, 30, NULL);
+	if (ncols > 1) {
+		note(t, worksheet_merge_range(ws, TITLE_ROW, 0, TITLE_ROW, last, title ? title : "",
+					      t->title));
+		note(t, worksheet_merge_range(ws, SUBTITLE_ROW, 0, SUBTITLE_ROW, last,
+					      subtitle ? subtitle : "", t->subtitle));
+	} else {
+		note(t, worksheet_write_string(ws, TITLE_ROW, 0, title ? title : "", t->title));
+		note(t, worksheet_write_string(ws, SUBTITLE_ROW, 0, subtitle ? subtitle : "",
+					       t->subtitle));
+	}
+	worksheet_set_row(ws, HEADER_ROW, 20, NULL);
+	for (int c = 0; c < ncols; c++) {
+		note(t, worksheet_write_string(ws, HEADER_ROW, (lxw_col_t)c, clean(t, cols[c].header),
+					       t->header));
+		/* The header's bold glyphs and the filter button need a little more. */
+		t->width[c] = xlsx_text_width(cols[c].header, XLSX_WIDTH_MAX) + 3;
+	}
+	worksheet_freeze_panes(ws, FIRST_DATA_ROW, 0);
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	note(t, worksheet_repeat_rows(ws, HEADER_ROW, HEADER_ROW));
+	t->row = FIRST_DATA_ROW;
+	if (t->err) {
+		int rc = t->err;
+		xlsx_discard(t);
+		return rc;
+	}
+	*out = t;
+	return ZRZ_OK;
+}
+
+/* The column of the next cell, or -1 (and an error) past the last one. */
+static int next_col(struct xlsx_table *t, int w)
+{
+	if (t->col >= t->ncols) {
+		if (!t->err)
+			t->err = ZRZ_EINVAL;
+		return -1;
+	}
+	int c = t->col++;
+	int cap = t->cols[c].max_width > 0 ? t->cols[c].max_width : XLSX_WIDTH_MAX;
+	if (w > cap)
+		w = cap;
+	if (w > t->width[c])
+		t->width[c] = w;
+	return c;
+}
+
+void xlsx_text(struct xlsx_table *t, const char *s)
+{
+	if (!s || !*s) {
+		xlsx_blank(t);
+		return;
+	}
+	int c = next_col(t, 0);
+	if (c < 0)
+		return;
+	const char *v = clean(t, s);
+	int cap = t->cols[c].max_width > 0 ? t->cols[c].max_width : XLSX_WIDTH_MAX;
+	int w = xlsx_text_width(v, cap);
+	if (w > t->width[c])
+		t->width[c] = w;
+	note(t, worksheet_write_string(t->ws, t->row, (lxw_col_t)c, v, t->text));
+}
+
+void xlsx_int(struct xlsx_table *t, int64_t v)
+{
+	int w = v < 0 ? 2 : 1;
+	for (int64_t x = v; x >= 10 || x <= -10; x /= 10)
+		w++;
+	int c = next_col(t, w);
+	if (c >= 0)
+		note(t, worksheet_write_number(t->ws, t->row, (lxw_col_t)c, (double)v, t->num));
+}
+
+static bool parse_ymd(const char *s, lxw_datetime *dt)
+{
+	int y, m, d;
+	char tail;
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return false;
+	*dt = (lxw_datetime){.year = y, .month = m, .day = d};
+	return true;
+}
+
+void xlsx_date(struct xlsx_table *t, const char *ymd)
+{
+	lxw_datetime dt;
+	if (!ymd || !*ymd) {
+		xlsx_blank(t);
+		return;
+	}
+	if (!parse_ymd(ymd, &dt)) {
+		xlsx_text(t, ymd);
+		return;
+	}
+	int c = next_col(t, 10);
+	if (c >= 0)
+		note(t, worksheet_write_datetime(t->ws, t->row, (lxw_col_t)c, &dt, t->date));
+}
+
+void xlsx_status(struct xlsx_table *t, enum pacing_status s)
+{
+	const char *label = pacing_status_label(s);
+	if (!label) {
+		xlsx_blank(t);
+		return;
+	}
+	int c = next_col(t, xlsx_text_width(label, XLSX_WIDTH_MAX));
+	if (c >= 0)
+		note(t, worksheet_write_string(t->ws, t->row, (lxw_col_t)c, label, t->status[s]));
+}
+
+void xlsx_blank(struct xlsx_table *t)
+{
+	int c = next_col(t, 0);
+	if (c < 0)
+		return;
+	lxw_format *f = t->cols[c].type == XLSX_INT    ? t->num
+			: t->cols[c].type == XLSX_DATE ? t->date
+						       : t->text;
+	note(t, worksheet_write_blank(t->ws, t->row, (lxw_col_t)c, f));
+}
+
+int xlsx_row_end(struct xlsx_table *t)
+{
+	while (!t->err && t->col < t->ncols)
+		xlsx_blank(t);
+	t->col = 0;
+	t->rows++;
+	t->row++;
+	if (!t->err && t->rows > XLSX_ROWS_MAX)
+		t->err = ZRZ_EINVAL;
+	return t->err;
+}
+
+int64_t xlsx_rows(const struct xlsx_table *t)
+{
+	return t->rows;
+}
+
+int xlsx_close(struct xlsx_table *t, int *fd, uint64_t *size)
+{
+	if (fd)
+		*fd = -1;
+	int rc = t->err;
+	lxw_col_t last = (lxw_col_t)(t->ncols - 1);
+	for (int c = 0; c < t->ncols; c++)
+		note(t, worksheet_set_column(t->ws, (lxw_col_t)c, (lxw_col_t)c, t->width[c] + 2,
+					     NULL));
+	lxw_row_t last_row = t->rows ? t->row - 1 : HEADER_ROW;
+	note(t, worksheet_autofilter(t->ws, HEADER_ROW, 0, last_row, last));
+	rc = t->err;
+	lxw_error e = workbook_close(t->wb);
+	t->wb = NULL;
+	if (!rc && e != LXW_NO_ERROR)
+		rc = ZRZ_EIO;
+	if (!rc && t->dest) {
+		if (rename(t->path, t->dest) != 0)
+			rc = ZRZ_EIO;
+	} else if (!rc) {
+		int f = open(t->path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (f < 0 || fstat(f, &st) != 0) {
+			if (f >= 0)
+				close(f);
+			rc = ZRZ_EIO;
+		} else {
+			*fd = f;
+			if (size)
+				*size = (uint64_t)st.st_size;
+		}
+	}
+	if (rc || !t->dest)
+		unlink(t->path);
+	free_table(t);
+	return rc;
+}
+
+void xlsx_discard(struct xlsx_table *t)
+{
+	if (!t)
+		return;
+	if (t->wb)
+		workbook_close(t->wb);
+	unlink(t->path);
+	free_table(t);
+}
