@@ -209,13 +209,15 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	return db_run(st);
 }
 
-/* One statement serves every filter: ?1 org id (0: any), ?2/?3 the path
- * range (NULL: any), ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over
- * title and minutes (lower() on both sides, as users are searched), ?8 1
- * for the deleted records, 0 for the live ones. */
-#define RECORD_WHERE                                                                        \
-	" FROM record r JOIN record_kind k ON k.code = r.kind"                               \
-	" WHERE (?1 = 0 OR r.org_id = ?1)"                                                   \
+/* Two statements serve every filter, one for a single unit and one for a
+ * subtree, so that a unit's page walks its index (org_id, date, id) backwards
+ * and stops after the page instead of sorting every record: a planner cannot
+ * use an index for "?1 = 0 OR r.org_id = ?1".  The parameters are the same in
+ * both: ?1 org id (0 for a subtree), ?2/?3 the path range (NULL for a unit),
+ * ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over title and minutes
+ * (lower() on both sides, as users are searched), ?8 1 for the deleted
+ * records, 0 for the live ones. */
+#define RECORD_FILTER                                                                        \
 	" AND (?2 IS NULL OR r.org_id IN (SELECT o.id FROM org o"                            \
 	" WHERE o.path >= ?2 AND o.path < ?3))"                                              \
 	" AND (?4 IS NULL OR r.kind = ?4) AND (?5 IS NULL OR r.date >= ?5)"                  \
@@ -223,9 +225,14 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	" AND (?7 IS NULL OR lower(r.title) LIKE ?7 ESCAPE '\\'"                             \
 	" OR lower(coalesce(r.minutes, '')) LIKE ?7 ESCAPE '\\')"                            \
 	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"
-static const char SQL_RECORD_LIST[] = "SELECT " RECORD_COLS RECORD_WHERE
-				      " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10";
-static const char SQL_RECORD_COUNT[] = "SELECT count(*)" RECORD_WHERE;
+#define RECORD_FROM " FROM record r JOIN record_kind k ON k.code = r.kind"
+#define RECORD_WHERE_UNIT RECORD_FROM " WHERE r.org_id = ?1" RECORD_FILTER
+#define RECORD_WHERE_TREE RECORD_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER
+#define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10"
+static const char SQL_RECORD_LIST_UNIT[] = "SELECT " RECORD_COLS RECORD_WHERE_UNIT RECORD_ORDER;
+static const char SQL_RECORD_COUNT_UNIT[] = "SELECT count(*)" RECORD_WHERE_UNIT;
+static const char SQL_RECORD_LIST_TREE[] = "SELECT " RECORD_COLS RECORD_WHERE_TREE RECORD_ORDER;
+static const char SQL_RECORD_COUNT_TREE[] = "SELECT count(*)" RECORD_WHERE_TREE;
 
 static const char *like_pattern(struct arena *a, const char *q)
 {
@@ -265,14 +272,14 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 {
 	const char *like = like_pattern(a, f->q);
 	struct db_stmt *st;
-	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
 	rc = store__one_int(st, total);
 	if (rc)
 		return rc;
-	rc = db_prepare(db, SQL_RECORD_LIST, &st);
+	rc = db_prepare(db, f->path ? SQL_RECORD_LIST_TREE : SQL_RECORD_LIST_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
