@@ -474,28 +474,38 @@ int store_obligation_subtree(struct db *db, struct arena *a, const char *path, i
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* Driven by the obligations: for each obligation of year ?3 of a unit under
+ * the path, the year's counter of its kind (which pacing reads) and the
+ * counters of its own periods, each an index range of ledger_count's key
+ * (org_id, kind, period_key), rather than every counter of every unit and
+ * year checked against the obligations one by one.  The keys of a kind of
+ * period share a prefix: "Y-H", "Y-Q", "Y-W", and months "Y-01".."Y-12"
+ * lie between "Y-0" and "Y-2".  A year counter comes once per obligation of
+ * its kind; the copies are equal. */
+#define COUNT_SUBTREE_FROM                                                        \
+	" FROM org o JOIN obligation b ON b.org_id = o.id AND b.year = ?3"         \
+	" JOIN ledger_count c ON c.org_id = b.org_id AND c.kind = b.kind"
+#define COUNT_SUBTREE_WHERE " WHERE o.path >= ?1 AND o.path < ?2 AND c.count <> 0"
 static const char SQL_COUNT_SUBTREE[] =
-	"SELECT c.org_id, c.kind, c.period_key, c.count FROM ledger_count c "
-	"JOIN org o ON o.id = c.org_id "
-	"WHERE o.path >= ?1 AND o.path < ?2 AND c.period_key >= ?3 AND c.period_key < ?4 "
-	"AND c.count <> 0 AND EXISTS (SELECT 1 FROM obligation b WHERE b.org_id = c.org_id "
-	"AND b.kind = c.kind AND b.year = ?5)";
+	"SELECT c.org_id, c.kind, c.period_key, c.count" COUNT_SUBTREE_FROM
+	" AND c.period_key = CAST(b.year AS TEXT)" COUNT_SUBTREE_WHERE
+	" UNION ALL SELECT c.org_id, c.kind, c.period_key, c.count" COUNT_SUBTREE_FROM
+	" AND c.period_key > CAST(b.year AS TEXT) || CASE b.period WHEN 'half' THEN '-H'"
+	" WHEN 'quarter' THEN '-Q' WHEN 'week' THEN '-W' ELSE '-0' END"
+	" AND c.period_key < CAST(b.year AS TEXT) || CASE b.period WHEN 'half' THEN '-I'"
+	" WHEN 'quarter' THEN '-R' WHEN 'week' THEN '-X' ELSE '-2' END"
+	COUNT_SUBTREE_WHERE " AND b.period <> 'year'";
 
 int store_ledger_count_subtree(struct db *db, struct arena *a, const char *path, int year,
 			       struct unit_count **items, int *n)
 {
-	char lo[16], hi[16];
-	snprintf(lo, sizeof(lo), "%04d", year);
-	snprintf(hi, sizeof(hi), "%04d", year + 1);
 	struct db_stmt *st;
 	int rc = db_prepare(db, SQL_COUNT_SUBTREE, &st);
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, path);
 	db_bind_text(st, 2, store__path_upper(a, path));
-	db_bind_text(st, 3, lo);
-	db_bind_text(st, 4, hi);
-	db_bind_int64(st, 5, year);
+	db_bind_int64(st, 3, year);
 	int cap = 0;
 	*n = 0;
 	*items = NULL;
