@@ -193,10 +193,14 @@ to_ms() {
 # measure KEY PID URL: a warm-up run, then the measured run, of wrk against
 # URL, with the session cookie on every request so that all targets parse the
 # same headers.  Sets R_RPS, R_P99, R_CPU (µs per request), R_REQS, R_NON2XX
-# and R_SOCKERR, and keeps wrk's output as $OUT_DIR/wrk-KEY.txt.
+# and R_SOCKERR, and keeps wrk's output as $OUT_DIR/wrk-KEY.txt.  WRK_TIMEOUT
+# (default wrk's own, 2s) is how long wrk waits for one answer; with
+# MEASURE_SOFT=1 a run in which no request completed returns 1 instead of
+# stopping the script.
 measure() {
 	local key=$1 pid=$2 url=$3 raw=$OUT_DIR/wrk-$1.txt c0 c1 p99
-	local hdr=(-H "Cookie: zrz_session=${MEASURE_COOKIE:-$COOKIE}")
+	local hdr=(-H "Cookie: zrz_session=${MEASURE_COOKIE:-$COOKIE}"
+		--timeout "${WRK_TIMEOUT:-2s}")
 
 	kill -0 "$pid" 2>/dev/null || die "$key: the server is no longer running"
 	echo "bench: $key: warm-up ${WARMUP}s, then ${DURATION}s" >&2
@@ -221,6 +225,10 @@ measure() {
 	R_SOCKERR=${R_SOCKERR:-0}
 	[[ $R_RPS =~ ^[0-9.]+$ && $R_REQS =~ ^[0-9]+$ && -n $p99 ]] ||
 		die "$key: cannot read wrk's output (see $raw)"
+	if ((R_REQS == 0)) && [[ ${MEASURE_SOFT:-0} == 1 ]]; then
+		echo "bench: $key: wrk completed no request (see $raw)" >&2
+		return 1
+	fi
 	((R_REQS > 0)) || die "$key: wrk completed no request (see $raw)"
 	R_P99=$(to_ms "$p99") || die "$key: cannot read wrk's p99 '$p99'"
 	R_CPU=$(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$R_REQS" \
