@@ -58,6 +58,7 @@ test: build build-san
 
 bench: build
 	@bench/run
+	@bench/ledger
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

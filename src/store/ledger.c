@@ -209,13 +209,15 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	return db_run(st);
 }
 
-/* One statement serves every filter: ?1 org id (0: any), ?2/?3 the path
- * range (NULL: any), ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over
- * title and minutes (lower() on both sides, as users are searched), ?8 1
- * for the deleted records, 0 for the live ones. */
-#define RECORD_WHERE                                                                        \
-	" FROM record r JOIN record_kind k ON k.code = r.kind"                               \
-	" WHERE (?1 = 0 OR r.org_id = ?1)"                                                   \
+/* Two statements serve every filter, one for a single unit and one for a
+ * subtree, so that a unit's page walks its index (org_id, date, id) backwards
+ * and stops after the page instead of sorting every record: a planner cannot
+ * use an index for "?1 = 0 OR r.org_id = ?1".  The parameters are the same in
+ * both: ?1 org id (0 for a subtree), ?2/?3 the path range (NULL for a unit),
+ * ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over title and minutes
+ * (lower() on both sides, as users are searched), ?8 1 for the deleted
+ * records, 0 for the live ones. */
+#define RECORD_FILTER                                                                        \
 	" AND (?2 IS NULL OR r.org_id IN (SELECT o.id FROM org o"                            \
 	" WHERE o.path >= ?2 AND o.path < ?3))"                                              \
 	" AND (?4 IS NULL OR r.kind = ?4) AND (?5 IS NULL OR r.date >= ?5)"                  \
@@ -223,9 +225,14 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	" AND (?7 IS NULL OR lower(r.title) LIKE ?7 ESCAPE '\\'"                             \
 	" OR lower(coalesce(r.minutes, '')) LIKE ?7 ESCAPE '\\')"                            \
 	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"
-static const char SQL_RECORD_LIST[] = "SELECT " RECORD_COLS RECORD_WHERE
-				      " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10";
-static const char SQL_RECORD_COUNT[] = "SELECT count(*)" RECORD_WHERE;
+#define RECORD_FROM " FROM record r JOIN record_kind k ON k.code = r.kind"
+#define RECORD_WHERE_UNIT RECORD_FROM " WHERE r.org_id = ?1" RECORD_FILTER
+#define RECORD_WHERE_TREE RECORD_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER
+#define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10"
+static const char SQL_RECORD_LIST_UNIT[] = "SELECT " RECORD_COLS RECORD_WHERE_UNIT RECORD_ORDER;
+static const char SQL_RECORD_COUNT_UNIT[] = "SELECT count(*)" RECORD_WHERE_UNIT;
+static const char SQL_RECORD_LIST_TREE[] = "SELECT " RECORD_COLS RECORD_WHERE_TREE RECORD_ORDER;
+static const char SQL_RECORD_COUNT_TREE[] = "SELECT count(*)" RECORD_WHERE_TREE;
 
 static const char *like_pattern(struct arena *a, const char *q)
 {
@@ -265,14 +272,14 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 {
 	const char *like = like_pattern(a, f->q);
 	struct db_stmt *st;
-	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
 	rc = store__one_int(st, total);
 	if (rc)
 		return rc;
-	rc = db_prepare(db, SQL_RECORD_LIST, &st);
+	rc = db_prepare(db, f->path ? SQL_RECORD_LIST_TREE : SQL_RECORD_LIST_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
@@ -573,28 +580,38 @@ int store_obligation_subtree(struct db *db, struct arena *a, const char *path, i
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* Driven by the obligations: for each obligation of year ?3 of a unit under
+ * the path, the year's counter of its kind (which pacing reads) and the
+ * counters of its own periods, each an index range of ledger_count's key
+ * (org_id, kind, period_key), rather than every counter of every unit and
+ * year checked against the obligations one by one.  The keys of a kind of
+ * period share a prefix: "Y-H", "Y-Q", "Y-W", and months "Y-01".."Y-12"
+ * lie between "Y-0" and "Y-2".  A year counter comes once per obligation of
+ * its kind; the copies are equal. */
+#define COUNT_SUBTREE_FROM                                                        \
+	" FROM org o JOIN obligation b ON b.org_id = o.id AND b.year = ?3"         \
+	" JOIN ledger_count c ON c.org_id = b.org_id AND c.kind = b.kind"
+#define COUNT_SUBTREE_WHERE " WHERE o.path >= ?1 AND o.path < ?2 AND c.count <> 0"
 static const char SQL_COUNT_SUBTREE[] =
-	"SELECT c.org_id, c.kind, c.period_key, c.count FROM ledger_count c "
-	"JOIN org o ON o.id = c.org_id "
-	"WHERE o.path >= ?1 AND o.path < ?2 AND c.period_key >= ?3 AND c.period_key < ?4 "
-	"AND c.count <> 0 AND EXISTS (SELECT 1 FROM obligation b WHERE b.org_id = c.org_id "
-	"AND b.kind = c.kind AND b.year = ?5)";
+	"SELECT c.org_id, c.kind, c.period_key, c.count" COUNT_SUBTREE_FROM
+	" AND c.period_key = CAST(b.year AS TEXT)" COUNT_SUBTREE_WHERE
+	" UNION ALL SELECT c.org_id, c.kind, c.period_key, c.count" COUNT_SUBTREE_FROM
+	" AND c.period_key > CAST(b.year AS TEXT) || CASE b.period WHEN 'half' THEN '-H'"
+	" WHEN 'quarter' THEN '-Q' WHEN 'week' THEN '-W' ELSE '-0' END"
+	" AND c.period_key < CAST(b.year AS TEXT) || CASE b.period WHEN 'half' THEN '-I'"
+	" WHEN 'quarter' THEN '-R' WHEN 'week' THEN '-X' ELSE '-2' END"
+	COUNT_SUBTREE_WHERE " AND b.period <> 'year'";
 
 int store_ledger_count_subtree(struct db *db, struct arena *a, const char *path, int year,
 			       struct unit_count **items, int *n)
 {
-	char lo[16], hi[16];
-	snprintf(lo, sizeof(lo), "%04d", year);
-	snprintf(hi, sizeof(hi), "%04d", year + 1);
 	struct db_stmt *st;
 	int rc = db_prepare(db, SQL_COUNT_SUBTREE, &st);
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, path);
 	db_bind_text(st, 2, store__path_upper(a, path));
-	db_bind_text(st, 3, lo);
-	db_bind_text(st, 4, hi);
-	db_bind_int64(st, 5, year);
+	db_bind_int64(st, 3, year);
 	int cap = 0;
 	*n = 0;
 	*items = NULL;

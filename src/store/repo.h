@@ -184,8 +184,8 @@ int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
 /* The counters of org_id and kind whose keys belong to year (keys "YYYY..."). */
 int store_ledger_count_year(struct db *db, struct arena *a, int64_t org_id, const char *kind,
 			    int year, struct ledger_count **items, int *n);
-/* The counters of year (keys "Y" .. "Y+1") of every unit under path (itself
- * included), only for the kinds those units have obligations of in year. */
+/* The counters every obligation of year of every unit under path (itself
+ * included) reads: its kind's year counter and those of its own periods. */
 int store_ledger_count_subtree(struct db *db, struct arena *a, const char *path, int year,
 			       struct unit_count **items, int *n);
 

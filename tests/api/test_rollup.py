@@ -242,13 +242,61 @@ def test_rollup_cap():
     assert j["total"] == per_unit, j["total"]
 
 
+def test_rollup_every_period_kind_matches_compliance():
+    # The rollup reads only the counters each obligation needs (its kind's
+    # year counter and its own periods' keys): one unit with an obligation
+    # of every kind of period on one record kind, two of them sharing the
+    # year counter, and records on days whose ISO week belongs to the
+    # neighbouring year (2024-12-30 is in 2025-W01, 2027-01-01 in 2026-W53).
+    u = UNITS[3]
+    for period, n in (("year", 10), ("half", 2), ("quarter", 1), ("month", 1),
+                      ("week", 1)):
+        ok(c("shuji").post("/api/v1/obligations", {"org_id": u, "kind": "talk", "min": n,
+                                                    "period": period, "year": 2026}), 201)
+    ok(c("shuji").post("/api/v1/obligations", {"org_id": u, "kind": "training", "min": 3,
+                                                "period": "quarter", "year": 2026}), 201)
+    for d in ("2025-12-29", "2026-01-01", "2026-01-05", "2026-02-14", "2026-06-30",
+              "2026-07-01", "2026-09-30", "2026-12-28", "2026-12-31", "2027-01-01",
+              "2026-03-03"):
+        ok(c("shuji").post("/api/v1/records", {"org_id": u, "kind": "talk", "date": d,
+                                               "title": "谈心谈话"}), 201)
+    for d in ("2026-04-01", "2026-05-05"):
+        ok(c("shuji").post("/api/v1/records", {"org_id": u, "kind": "training", "date": d,
+                                               "title": "培训"}), 201)
+    # A record of a kind without obligations is not read.
+    ok(c("shuji").post("/api/v1/records", {"org_id": u, "kind": "festival",
+                                           "date": "2026-05-04", "title": "五四"}), 201)
+    as_of = "2026-10-08"
+    own = ok(c("shuji").get("/api/v1/compliance?org_id=%d&year=2026&as_of=%s" % (u, as_of)))
+    want = {(x["obligation_id"], x["period"]): (x["done"], x["target"], x["status"],
+                                                x["behind"]) for x in own["items"]}
+    assert len(want) == 1 + 2 + 4 + 12 + 53 + 4, len(want)
+    have, page = {}, 1
+    while True:
+        j = ok(c("shuji").get("/api/v1/compliance?org_id=%d&year=2026&rollup=1&as_of=%s"
+                              "&size=200&page=%d" % (u, as_of, page)))
+        if not j["items"]:
+            break
+        for x in j["items"]:
+            have[(x["obligation_id"], x["period"])] = (x["done"], x["target"], x["status"],
+                                                       x["behind"])
+        page += 1
+    assert have == want
+    done = {(x["kind"], x["period"]): x["done"] for x in own["items"]}
+    assert done[("talk", "2026")] == 9 and done[("talk", "2026-H1")] == 5, done
+    assert done[("talk", "2026-Q1")] == 4 and done[("talk", "2026-12")] == 2, done
+    assert done[("talk", "2026-W01")] == 2 and done[("talk", "2026-W53")] == 3, done
+    assert done[("training", "2026-Q2")] == 2, done
+
+
 def main():
     setup()
     try:
         code = run([test_templates_list_and_adopt, test_adopt_in_200_units_and_records,
                     test_rollup_total_and_paging, test_rollup_sort_behind,
                     test_rollup_one_period, test_rollup_matches_unit_compliance,
-                    test_rollup_refused, test_rollup_cap])
+                    test_rollup_refused, test_rollup_cap,
+                    test_rollup_every_period_kind_matches_compliance])
         S.stop()
     finally:
         S.cleanup()
