@@ -304,8 +304,8 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
  * result, so pages also bound the memory there. */
 #define RECORD_BATCH 2000
 static const char SQL_RECORD_EACH[] =
-	"SELECT " RECORD_COLS RECORD_WHERE
-	" AND r.org_id = ?1 AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
+	"SELECT " RECORD_COLS RECORD_WHERE_UNIT
+	" AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
 	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
 
 /* The units under ?1 (upper bound ?2), in the order of the tree; or unit ?3. */
@@ -317,7 +317,7 @@ int store_record_count(struct db *db, struct arena *a, const struct record_filte
 		       int64_t *total)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db, SQL_RECORD_COUNT, &st);
+	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like_pattern(a, f->q));
