@@ -101,10 +101,10 @@ json_t *user_json(const struct user *u)
 
 json_t *grant_json(const struct grant *g)
 {
-	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)g->id,
+	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)g->id,
 			 "user_id", (json_int_t)g->user_id, "org_id", (json_int_t)g->org_id,
 			 "role", g->role, "role_label", user_role_label(g->role), "scope",
-			 g->scope, "org_name", g->org_name);
+			 g->scope, "org_name", g->org_name, "org_path", g->org_path);
 }
 
 json_t *duty_json(const struct duty *d)

@@ -18,6 +18,7 @@ const PW = {
   clerka: 'Clerk-pass-2025',
   clerkb: 'Clerk-pass-2026',
   boss: 'Boss-pass-2025',
+  admin: 'Admin-pass-2025',
 }
 
 const server = new Server()
@@ -35,6 +36,7 @@ before(async () => {
   user(ids.root, 'boss', '刘书记', 'secretary', { scope: 'subtree' })
   user(ids.schoolA, 'clerka', '张老师', 'office')
   user(ids.schoolB, 'clerkb', '李老师', 'office')
+  user(ids.root, 'admin', '王管理员', 'sysadmin', { scope: 'subtree' })
   await server.start()
   browser = await launch()
 })
@@ -291,4 +293,34 @@ bt('上级：台账含下级单位，数据字典', 'ledger-subtree', async (pag
   const kinds = page.getByTestId('kind-table')
   await kinds.locator('.el-table__row', { hasText: '理论学习中心组学习' }).getByText('内置').waitFor()
   assert.ok((await kinds.locator('.el-table__row').count()) >= 15, 'the built-in kinds are listed')
+})
+
+bt('数据字典：系统管理员新增、改名和停用记录类型', 'ledger-kinds-edit', async (page) => {
+  await logIn(page, 'admin', PW.admin, '/ledger/kinds')
+  const kinds = page.getByTestId('kind-table')
+  await kinds.locator('.el-table__row', { hasText: '理论学习中心组学习' }).waitFor()
+
+  /* A malformed code: the server's message under the field, nothing added. */
+  await page.getByTestId('kind-add').click()
+  const dialog = page.getByRole('dialog', { name: '新增记录类型' })
+  await dialog.getByLabel('代码').fill('Safety')
+  await dialog.getByLabel('名称').fill('安全检查')
+  assert.deepEqual(await unlabelledInputs(page), [], 'every input of the dialog has a label')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await dialog.getByText('代码应以小写字母开头').waitFor()
+  await dialog.getByLabel('代码').fill('safety_check')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await page.getByText('已保存').first().waitFor()
+  const row = kinds.locator('.el-table__row', { hasText: 'safety_check' })
+  await row.getByText('自定义').waitFor()
+
+  /* Rename, then retire. */
+  await row.getByRole('button', { name: '编辑' }).click()
+  const edit = page.getByRole('dialog', { name: '编辑记录类型' })
+  await edit.getByLabel('名称').fill('校园安全检查')
+  await edit.getByRole('button', { name: '保存' }).click()
+  await row.getByText('校园安全检查').waitFor()
+  await row.getByRole('button', { name: '停用' }).click()
+  await row.getByText('已停用').waitFor()
+  await row.getByRole('button', { name: '启用' }).waitFor()
 })

@@ -10,6 +10,16 @@ export function listRecordKinds() {
   return http.get('/record-kinds')
 }
 
+/* data: code, name, sort */
+export function createRecordKind(data) {
+  return http.post('/record-kinds', data)
+}
+
+/* data: the fields that change of name, sort, active */
+export function updateRecordKind(code, data) {
+  return http.patch(`/record-kinds/${encodeURIComponent(code)}`, data)
+}
+
 /* query: org_id, subtree, kind, from, to, q, deleted, page, size */
 export function listRecords(query) {
   return http.get('/records', query)
