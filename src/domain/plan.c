@@ -550,50 +550,70 @@ int plan_progress_list(struct db *db, struct arena *a, int64_t item_id,
 
 /* ---- issuing down the tree ---- */
 
-/* Copy p's sections and items into plan `to`. */
-static int copy_content(struct db *db, struct arena *a, const struct plan *p, int64_t to,
-			int64_t now)
-{
+/* A plan's content, read once for all the copies of an issue. */
+struct plan_content {
 	struct plan_section *secs;
 	struct plan_item *items;
 	int nsecs, nitems;
-	int rc = store_plan_section_list(db, a, p->id, &secs, &nsecs);
+	struct plan_owner **roles; /* per item, its role owners */
+	int *nroles;
+	int64_t *map; /* per section, its copy's id */
+};
+
+static int content_read(struct db *db, struct arena *a, const struct plan *p,
+			struct plan_content *c)
+{
+	int rc = store_plan_section_list(db, a, p->id, &c->secs, &c->nsecs);
 	if (!rc)
-		rc = store_plan_item_list(db, a, p->id, &items, &nitems);
+		rc = store_plan_item_list(db, a, p->id, &c->items, &c->nitems);
 	if (rc)
 		return rc;
-	int64_t *map = arena_alloc(a, sizeof(int64_t) * ((size_t)nsecs + 1));
-	for (int i = 0; i < nsecs; i++) {
-		struct plan_section s = secs[i];
+	c->map = arena_alloc(a, sizeof(int64_t) * ((size_t)c->nsecs + 1));
+	c->roles = arena_alloc(a, sizeof(*c->roles) * ((size_t)c->nitems + 1));
+	c->nroles = arena_alloc(a, sizeof(int) * ((size_t)c->nitems + 1));
+	for (int i = 0; i < c->nitems; i++) {
+		const struct plan_item *it = &c->items[i];
+		c->roles[i] = arena_alloc(a, sizeof(struct plan_owner) * ((size_t)it->nowners + 1));
+		c->nroles[i] = 0;
+		for (int k = 0; k < it->nowners; k++)
+			if (it->owners[k].role)
+				c->roles[i][c->nroles[i]++] = it->owners[k];
+	}
+	return ZRZ_OK;
+}
+
+/* The copy's id of section id (0: none). */
+static int64_t mapped(const struct plan_content *c, int64_t id, int upto)
+{
+	for (int k = 0; id && k < upto; k++)
+		if (c->secs[k].id == id)
+			return c->map[k];
+	return 0;
+}
+
+/* Copy the content c into plan `to`. */
+static int content_copy(struct db *db, struct plan_content *c, int64_t to, int64_t now)
+{
+	int rc;
+	for (int i = 0; i < c->nsecs; i++) {
+		struct plan_section s = c->secs[i];
 		s.plan_id = to;
-		s.parent_id = 0;
-		for (int k = 0; secs[i].parent_id && k < i; k++)
-			if (secs[k].id == secs[i].parent_id)
-				s.parent_id = map[k];
-		rc = store_plan_section_insert(db, &s, &map[i]);
+		/* Sections come level 1 first, so a parent is copied before its children. */
+		s.parent_id = mapped(c, c->secs[i].parent_id, i);
+		rc = store_plan_section_insert(db, &s, &c->map[i]);
 		if (rc)
 			return rc;
 	}
-	for (int i = 0; i < nitems; i++) {
-		struct plan_item it = items[i];
+	for (int i = 0; i < c->nitems; i++) {
+		struct plan_item it = c->items[i];
 		it.plan_id = to;
 		it.status = "todo";
 		it.lead_user_id = 0;
-		int64_t sec = 0;
-		for (int k = 0; it.section_id && k < nsecs; k++)
-			if (secs[k].id == it.section_id)
-				sec = map[k];
-		it.section_id = sec;
+		it.section_id = mapped(c, it.section_id, c->nsecs);
 		int64_t id;
 		rc = store_plan_item_insert(db, &it, now, &id);
-		if (rc)
-			return rc;
-		struct plan_owner *roles = arena_alloc(a, sizeof(*roles) * ((size_t)it.nowners + 1));
-		int nroles = 0;
-		for (int k = 0; k < it.nowners; k++)
-			if (it.owners[k].role)
-				roles[nroles++] = it.owners[k];
-		rc = store_plan_owner_set(db, id, roles, nroles);
+		if (!rc)
+			rc = store_plan_owner_set(db, id, c->roles[i], c->nroles[i]);
 		if (rc)
 			return rc;
 	}
@@ -605,9 +625,13 @@ int plan_issue(struct db *db, struct arena *a, const struct actor *who, const st
 {
 	*created = *skipped = 0;
 	int64_t now = time_now();
+	struct plan_content content;
+	int rc = content_read(db, a, p, &content);
+	if (rc)
+		return rc;
 	for (int i = 0; i < n; i++) {
 		bool exists;
-		int rc = store_plan_copy_exists(db, p->id, units[i].id, &exists);
+		rc = store_plan_copy_exists(db, p->id, units[i].id, &exists);
 		if (rc)
 			return rc;
 		if (exists) {
@@ -621,7 +645,7 @@ int plan_issue(struct db *db, struct arena *a, const struct actor *who, const st
 		int64_t id;
 		rc = store_plan_insert(db, &copy, now, &id);
 		if (!rc)
-			rc = copy_content(db, a, p, id, now);
+			rc = content_copy(db, &content, id, now);
 		if (!rc)
 			rc = audit_log(db, who, units[i].id, "plan.issue", "plan", id,
 				       json_pack("{s:I, s:I, s:I, s:s}", "issued_from",

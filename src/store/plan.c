@@ -296,8 +296,20 @@ static const char SQL_OWNERS_OF_ITEM[] =
 	"SELECT item_id, coalesce(user_id, 0), role FROM plan_item_owner WHERE item_id = ? "
 	"ORDER BY id";
 
-/* Attach the owners selected by sql (bound to id) to items[0..n), which are
- * ordered by id as the owners are. */
+struct item_ref {
+	int64_t id;
+	int index;
+};
+
+static int item_ref_cmp(const void *x, const void *y)
+{
+	const struct item_ref *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Attach the owners selected by sql (bound to id) to items[0..n): a plan's
+ * items are ordered by sort, so each owner finds its item through an index
+ * sorted by id. */
 static int attach_owners(struct db *db, struct arena *a, const char *sql, int64_t id,
 			 struct plan_item *items, int n)
 {
@@ -306,21 +318,25 @@ static int attach_owners(struct db *db, struct arena *a, const char *sql, int64_
 	if (rc)
 		return rc;
 	db_bind_int64(st, 1, id);
+	struct item_ref *refs = arena_alloc(a, sizeof(*refs) * ((size_t)n + 1));
 	int *caps = arena_alloc(a, sizeof(int) * ((size_t)n + 1));
-	memset(caps, 0, sizeof(int) * ((size_t)n + 1));
+	for (int i = 0; i < n; i++) {
+		refs[i] = (struct item_ref){items[i].id, i};
+		caps[i] = 0;
+	}
+	qsort(refs, (size_t)n, sizeof(*refs), item_ref_cmp);
 	while ((rc = db_step(st)) == ZRZ_ROW) {
-		int64_t item_id = db_col_int64(st, 0);
-		for (int i = 0; i < n; i++) {
-			if (items[i].id != item_id)
-				continue;
-			items[i].owners = store__grow(a, items[i].owners, items[i].nowners, &caps[i],
-						      sizeof(struct plan_owner));
-			struct plan_owner *o = &items[i].owners[items[i].nowners++];
-			o->item_id = item_id;
-			o->user_id = db_col_int64(st, 1);
-			o->role = store__text(st, 2, a);
-			break;
-		}
+		struct item_ref key = {db_col_int64(st, 0), 0};
+		const struct item_ref *f = bsearch(&key, refs, (size_t)n, sizeof(*refs), item_ref_cmp);
+		if (!f)
+			continue;
+		struct plan_item *it = &items[f->index];
+		it->owners = store__grow(a, it->owners, it->nowners, &caps[f->index],
+					 sizeof(struct plan_owner));
+		struct plan_owner *o = &it->owners[it->nowners++];
+		o->item_id = key.id;
+		o->user_id = db_col_int64(st, 1);
+		o->role = store__text(st, 2, a);
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
