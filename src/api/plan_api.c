@@ -267,21 +267,16 @@ int api_plan_issue(struct req *r)
 		return req_fail(r, rc, NULL, NULL);
 	if (n > ISSUE_UNITS_MAX)
 		return req_fail(r, ZRZ_EINVAL, "id", "下级单位过多，请分级下发");
-	/* The subtree comes ordered by path, the plan's own unit first. */
-	struct org *below = units;
-	int nbelow = 0;
-	for (int i = 0; i < n; i++)
-		if (units[i].id != o.id)
-			below[nbelow++] = units[i];
-	int created, skipped;
-	rc = plan_issue(db, r->arena, &api_who(r)->actor, &p, below, nbelow, &created, &skipped);
+	/* The subtree holds the plan's own unit too. */
+	int nbelow = n - 1, created;
+	rc = plan_issue(db, r->arena, &api_who(r)->actor, &p, o.path, &created);
 	if (!rc)
 		rc = api_commit(r);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
 	return req_reply_json(r, 200,
 			      json_pack("{s:I, s:i, s:i, s:i}", "plan_id", (json_int_t)p.id, "units",
-					nbelow, "created", created, "skipped", skipped));
+					nbelow, "created", created, "skipped", nbelow - created));
 }
 
 /* ---- sections ---- */

@@ -550,113 +550,19 @@ int plan_progress_list(struct db *db, struct arena *a, int64_t item_id,
 
 /* ---- issuing down the tree ---- */
 
-/* A plan's content, read once for all the copies of an issue. */
-struct plan_content {
-	struct plan_section *secs;
-	struct plan_item *items;
-	int nsecs, nitems;
-	struct plan_owner **roles; /* per item, its role owners */
-	int *nroles;
-	int64_t *map; /* per section, its copy's id */
-};
-
-static int content_read(struct db *db, struct arena *a, const struct plan *p,
-			struct plan_content *c)
-{
-	int rc = store_plan_section_list(db, a, p->id, &c->secs, &c->nsecs);
-	if (!rc)
-		rc = store_plan_item_list(db, a, p->id, &c->items, &c->nitems);
-	if (rc)
-		return rc;
-	c->map = arena_alloc(a, sizeof(int64_t) * ((size_t)c->nsecs + 1));
-	c->roles = arena_alloc(a, sizeof(*c->roles) * ((size_t)c->nitems + 1));
-	c->nroles = arena_alloc(a, sizeof(int) * ((size_t)c->nitems + 1));
-	for (int i = 0; i < c->nitems; i++) {
-		const struct plan_item *it = &c->items[i];
-		c->roles[i] = arena_alloc(a, sizeof(struct plan_owner) * ((size_t)it->nowners + 1));
-		c->nroles[i] = 0;
-		for (int k = 0; k < it->nowners; k++)
-			if (it->owners[k].role)
-				c->roles[i][c->nroles[i]++] = it->owners[k];
-	}
-	return ZRZ_OK;
-}
-
-/* The copy's id of section id (0: none). */
-static int64_t mapped(const struct plan_content *c, int64_t id, int upto)
-{
-	for (int k = 0; id && k < upto; k++)
-		if (c->secs[k].id == id)
-			return c->map[k];
-	return 0;
-}
-
-/* Copy the content c into plan `to`. */
-static int content_copy(struct db *db, struct plan_content *c, int64_t to, int64_t now)
-{
-	int rc;
-	for (int i = 0; i < c->nsecs; i++) {
-		struct plan_section s = c->secs[i];
-		s.plan_id = to;
-		/* Sections come level 1 first, so a parent is copied before its children. */
-		s.parent_id = mapped(c, c->secs[i].parent_id, i);
-		rc = store_plan_section_insert(db, &s, &c->map[i]);
-		if (rc)
-			return rc;
-	}
-	for (int i = 0; i < c->nitems; i++) {
-		struct plan_item it = c->items[i];
-		it.plan_id = to;
-		it.status = "todo";
-		it.lead_user_id = 0;
-		it.section_id = mapped(c, it.section_id, c->nsecs);
-		int64_t id;
-		rc = store_plan_item_insert(db, &it, now, &id);
-		if (!rc)
-			rc = store_plan_owner_set(db, id, c->roles[i], c->nroles[i]);
-		if (rc)
-			return rc;
-	}
-	return ZRZ_OK;
-}
-
 int plan_issue(struct db *db, struct arena *a, const struct actor *who, const struct plan *p,
-	       const struct org *units, int n, int *created, int *skipped)
+	       const char *path, int *created)
 {
-	*created = *skipped = 0;
-	int64_t now = time_now();
-	struct plan_content content;
-	int rc = content_read(db, a, p, &content);
-	if (rc)
-		return rc;
-	for (int i = 0; i < n; i++) {
-		bool exists;
-		rc = store_plan_copy_exists(db, p->id, units[i].id, &exists);
-		if (rc)
-			return rc;
-		if (exists) {
-			(*skipped)++;
-			continue;
-		}
-		struct plan copy = *p;
-		copy.org_id = units[i].id;
-		copy.issued_from = p->id;
-		copy.created_by = who->user_id;
-		int64_t id;
-		rc = store_plan_insert(db, &copy, now, &id);
-		if (!rc)
-			rc = content_copy(db, &content, id, now);
-		if (!rc)
-			rc = audit_log(db, who, units[i].id, "plan.issue", "plan", id,
-				       json_pack("{s:I, s:I, s:I, s:s}", "issued_from",
-						 (json_int_t)p->id, "from_org_id",
-						 (json_int_t)p->org_id, "year", (json_int_t)p->year,
-						 "title", p->title));
-		if (rc)
-			return rc;
-		(*created)++;
-	}
-	return ZRZ_OK;
+	struct plan_copy *copies;
+	int n;
+	int rc = store_plan_issue(db, a, p->id, path, who->user_id, time_now(), &copies, &n);
+	for (int i = 0; !rc && i < n; i++)
+		rc = audit_log(db, who, copies[i].org_id, "plan.issue", "plan", copies[i].id,
+			       json_pack("{s:I, s:I, s:I, s:s}", "issued_from", (json_int_t)p->id,
+					 "from_org_id", (json_int_t)p->org_id, "year",
+					 (json_int_t)p->year, "title", p->title));
+	*created = n;
+	return rc;
 }
 
 /* ---- links from records and obligations ---- */

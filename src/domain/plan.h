@@ -92,13 +92,15 @@ int plan_progress_list(struct db *db, struct arena *a, int64_t item_id,
 json_t *plan_progress_json(const struct plan_progress *p);
 
 /*
- * Copy plan p (its sections and items: text, due dates, recurrences, role
- * owners; statuses start at todo, user owners stay behind) into every unit
- * of units[0..n) that has no live copy of it yet.  Each copy is audited
- * as plan.issue; *created and *skipped count the units.
+ * Copy plan p into every unit strictly below path (p's unit) that has no
+ * live copy of it yet: the sections, and the items with their text, due
+ * date, recurrence and role owners (statuses start at todo; user owners
+ * stay behind; the source text too).  A few set-at-a-time statements
+ * whatever the number of units, then one plan.issue audit row per copy.
+ * *created counts the copies.
  */
 int plan_issue(struct db *db, struct arena *a, const struct actor *who, const struct plan *p,
-	       const struct org *units, int n, int *created, int *skipped);
+	       const char *path, int *created);
 
 /*
  * Check that ids (a JSON array of plan item ids, borrowed) name live items

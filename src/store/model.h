@@ -242,6 +242,12 @@ struct plan_item {
 	int nowners;
 };
 
+/* A copy made by issuing a plan: its id and unit. */
+struct plan_copy {
+	int64_t id;
+	int64_t org_id;
+};
+
 struct plan_progress {
 	int64_t id;
 	int64_t item_id;

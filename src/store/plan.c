@@ -150,6 +150,102 @@ int store_plan_copy_exists(struct db *db, int64_t from, int64_t org_id, bool *ex
 	return rc;
 }
 
+/* ---- issuing: copies for every unit of a subtree, set at a time ---- */
+
+/* ?1/?2 the range of paths strictly below the plan's unit, ?3 the user,
+ * ?4 now, ?5 the plan.  Units that have a live copy are left out. */
+static const char SQL_ISSUE_PLANS[] =
+	"INSERT INTO plan (org_id, year, title, source_text, issued_from, created_by, created_at, "
+	"updated_at) SELECT o.id, p.year, p.title, NULL, p.id, ?3, ?4, ?4 FROM plan p, org o "
+	"WHERE p.id = ?5 AND o.path > ?1 AND o.path < ?2 AND NOT EXISTS (SELECT 1 FROM plan c "
+	"WHERE c.issued_from = p.id AND c.org_id = o.id AND c.deleted_at IS NULL) "
+	"ORDER BY o.path RETURNING id, org_id";
+
+/* The copies just made are those of plan ?1 with ids ?2..?3 made at ?4
+ * (the range holds no other copy of the plan: a concurrent issue of the
+ * same plan stops at the unique index on the first unit both copy to). */
+static const char SQL_ISSUE_SECTIONS[] =
+	"INSERT INTO plan_section (plan_id, parent_id, level, number, title, sort, copied_from) "
+	"SELECT c.id, cp.id, s.level, s.number, s.title, s.sort, s.id "
+	"FROM plan c JOIN plan_section s ON s.plan_id = c.issued_from AND s.level = ?5 "
+	"LEFT JOIN plan_section cp ON cp.plan_id = c.id AND cp.copied_from = s.parent_id "
+	"WHERE c.issued_from = ?1 AND c.id >= ?2 AND c.id <= ?3 AND c.created_at = ?4 "
+	"AND c.deleted_at IS NULL ORDER BY c.id, s.sort, s.id";
+static const char SQL_ISSUE_ITEMS[] =
+	"INSERT INTO plan_item (plan_id, section_id, text, lead_user_id, lead_role, due, "
+	"recurrence, status, sort, created_at, updated_at, copied_from) "
+	"SELECT c.id, cs.id, i.text, NULL, i.lead_role, i.due, i.recurrence, 'todo', i.sort, ?4, "
+	"?4, i.id FROM plan c JOIN plan_item i ON i.plan_id = c.issued_from "
+	"LEFT JOIN plan_section cs ON cs.plan_id = c.id AND cs.copied_from = i.section_id "
+	"WHERE c.issued_from = ?1 AND c.id >= ?2 AND c.id <= ?3 AND c.created_at = ?4 "
+	"AND c.deleted_at IS NULL ORDER BY c.id, i.sort, i.id";
+static const char SQL_ISSUE_OWNERS[] =
+	"INSERT INTO plan_item_owner (item_id, user_id, role) "
+	"SELECT ci.id, NULL, o.role FROM plan c JOIN plan_item ci ON ci.plan_id = c.id "
+	"JOIN plan_item_owner o ON o.item_id = ci.copied_from "
+	"WHERE c.issued_from = ?1 AND c.id >= ?2 AND c.id <= ?3 AND c.created_at = ?4 "
+	"AND c.deleted_at IS NULL AND o.role IS NOT NULL ORDER BY ci.id, o.id";
+
+int store_plan_issue(struct db *db, struct arena *a, int64_t plan_id, const char *path,
+		     int64_t by, int64_t now, struct plan_copy **copies, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ISSUE_PLANS, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, path);
+	db_bind_text(st, 2, store__path_upper(a, path));
+	db_bind_id(st, 3, by);
+	db_bind_int64(st, 4, now);
+	db_bind_int64(st, 5, plan_id);
+	int cap = 0;
+	*n = 0;
+	*copies = NULL;
+	int64_t lo = INT64_MAX, hi = 0;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*copies = store__grow(a, *copies, *n, &cap, sizeof(**copies));
+		struct plan_copy *c = &(*copies)[(*n)++];
+		c->id = db_col_int64(st, 0);
+		c->org_id = db_col_int64(st, 1);
+		lo = c->id < lo ? c->id : lo;
+		hi = c->id > hi ? c->id : hi;
+	}
+	if (rc != ZRZ_DONE)
+		return rc;
+	if (!*n)
+		return ZRZ_OK;
+	/* Level 1 sections first, so that level 2 ones find their parents'
+	 * copies; then the items, which find their sections'; then the
+	 * owners that are roles. */
+	for (int level = 1; level <= 2; level++) {
+		rc = db_prepare(db, SQL_ISSUE_SECTIONS, &st);
+		if (rc)
+			return rc;
+		db_bind_int64(st, 1, plan_id);
+		db_bind_int64(st, 2, lo);
+		db_bind_int64(st, 3, hi);
+		db_bind_int64(st, 4, now);
+		db_bind_int64(st, 5, level);
+		rc = db_run(st);
+		if (rc)
+			return rc;
+	}
+	const char *const rest[] = {SQL_ISSUE_ITEMS, SQL_ISSUE_OWNERS};
+	for (size_t i = 0; i < ZRZ_ARRAY_LEN(rest); i++) {
+		rc = db_prepare(db, rest[i], &st);
+		if (rc)
+			return rc;
+		db_bind_int64(st, 1, plan_id);
+		db_bind_int64(st, 2, lo);
+		db_bind_int64(st, 3, hi);
+		db_bind_int64(st, 4, now);
+		rc = db_run(st);
+		if (rc)
+			return rc;
+	}
+	return ZRZ_OK;
+}
+
 /* ---- sections ---- */
 
 #define SECTION_COLS "id, plan_id, coalesce(parent_id, 0), level, number, title, sort"

@@ -190,6 +190,14 @@ int store_plan_list(struct db *db, struct arena *a, int64_t org_id, int64_t year
 		    int64_t limit, struct plan **items, int *n, int64_t *total);
 /* Does org_id have a live plan issued from plan `from`? */
 int store_plan_copy_exists(struct db *db, int64_t from, int64_t org_id, bool *exists);
+/*
+ * Copy plan_id into every unit strictly below path that has no live copy
+ * yet: the plan (without its source text), its sections, its items (lead
+ * roles kept, lead users dropped, status todo) and their role co-owners,
+ * in a few set-at-a-time statements.  *copies / *n get the new plans.
+ */
+int store_plan_issue(struct db *db, struct arena *a, int64_t plan_id, const char *path,
+		     int64_t by, int64_t now, struct plan_copy **copies, int *n);
 /* Sections of plan_id, by level, sort, id. */
 int store_plan_section_list(struct db *db, struct arena *a, int64_t plan_id,
 			    struct plan_section **items, int *n);

@@ -267,6 +267,11 @@ def test_issue_down_the_subtree():
        201)
     ok(s.post("/api/v1/plans/%d/items" % p["id"], {"text": "每季度研究", "recurrence": "quarter"}),
        201)
+    sub = ok(s.post("/api/v1/plans/%d/sections" % p["id"], {"parent_id": sec["id"],
+                                                           "number": "(一)", "title": "学习"}),
+             201)
+    ok(s.post("/api/v1/plans/%d/items" % p["id"], {"section_id": sub["id"], "text": "中心组学习",
+                                                    "lead": {"role": "secretary"}}), 201)
     # A self-scoped office below may not issue; nor the bureau plan's readers.
     unchanged(lambda: check_error(c("offa").post("/api/v1/plans/%d/issue" % IDS["plan_a"]),
                                   403, "forbidden"))
@@ -279,7 +284,14 @@ def test_issue_down_the_subtree():
         assert copy["issued_from"] == p["id"] and copy["title"] == "2024年工作要点"
         assert copy["sections"][0]["title"] == "总体要求"
         items = all_items(copy)
-        assert sorted(x["text"] for x in items) == ["建立台账", "每季度研究"]
+        assert sorted(x["text"] for x in items) == ["中心组学习", "建立台账", "每季度研究"]
+        assert copy["sections"][0]["items"][0]["text"] == "建立台账"
+        inner = copy["sections"][0]["sections"]
+        assert [(x["level"], x["title"]) for x in inner] == [(2, "学习")], inner
+        assert inner[0]["items"][0]["text"] == "中心组学习"
+        assert inner[0]["items"][0]["lead"]["role"] == "secretary"
+        assert [x["text"] for x in copy["items"]] == ["每季度研究"]
+        assert copy["items"][0]["recurrence"] == "quarter"
         first = [x for x in items if x["text"] == "建立台账"][0]
         # Statuses start over; user owners stay with the superior, roles go down.
         assert first["status"] in ("todo", "overdue") and first["lead"] is None

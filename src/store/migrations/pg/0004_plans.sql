@@ -3,7 +3,9 @@
 -- co-owners (a user or a role of the unit), a due date or a recurrence, a
 -- status and dated progress notes; and the links from ledger records to
 -- the plan items they carry out.  A plan issued down the tree keeps the
--- plan it was copied from in issued_from (one live copy per unit).
+-- plan it was copied from in issued_from (one live copy per unit), and
+-- each copied section and item the one it was copied from in copied_from
+-- (no foreign key: the original may be deleted later).
 -- Dates chosen by people are text 'YYYY-MM-DD'; instants are Unix seconds.
 -- The same tables as migrations/sqlite/0004_plans.sql in PostgreSQL's
 -- dialect: identity columns, BIGINT, byte order ("C") for dates.
@@ -32,7 +34,8 @@ CREATE TABLE plan_section (
     level      BIGINT NOT NULL CHECK (level IN (1, 2)),
     number     TEXT,
     title      TEXT NOT NULL,
-    sort       BIGINT NOT NULL DEFAULT 0
+    sort       BIGINT NOT NULL DEFAULT 0,
+    copied_from BIGINT
 );
 CREATE INDEX plan_section_plan ON plan_section(plan_id, sort, id);
 
@@ -52,6 +55,7 @@ CREATE TABLE plan_item (
     sort          BIGINT NOT NULL DEFAULT 0,
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL,
+    copied_from   BIGINT,
     CHECK (lead_user_id IS NULL OR lead_role IS NULL),
     CHECK (due IS NULL OR recurrence IS NULL)
 );

@@ -3,7 +3,9 @@
 -- co-owners (a user or a role of the unit), a due date or a recurrence, a
 -- status and dated progress notes; and the links from ledger records to
 -- the plan items they carry out.  A plan issued down the tree keeps the
--- plan it was copied from in issued_from (one live copy per unit).
+-- plan it was copied from in issued_from (one live copy per unit), and
+-- each copied section and item the one it was copied from in copied_from
+-- (no foreign key: the original may be deleted later).
 -- Dates chosen by people are text 'YYYY-MM-DD'; instants are Unix seconds.
 
 CREATE TABLE plan (
@@ -30,7 +32,8 @@ CREATE TABLE plan_section (
     level      INTEGER NOT NULL CHECK (level IN (1, 2)),
     number     TEXT,
     title      TEXT NOT NULL,
-    sort       INTEGER NOT NULL DEFAULT 0
+    sort       INTEGER NOT NULL DEFAULT 0,
+    copied_from INTEGER
 );
 CREATE INDEX plan_section_plan ON plan_section(plan_id, sort, id);
 
@@ -50,6 +53,7 @@ CREATE TABLE plan_item (
     sort          INTEGER NOT NULL DEFAULT 0,
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
+    copied_from   INTEGER,
     CHECK (lead_user_id IS NULL OR lead_role IS NULL),
     CHECK (due IS NULL OR recurrence IS NULL)
 );
