@@ -22,6 +22,8 @@
 #define PLAN_EDITORS (ROLE_OFFICE | ROLE_SECRETARY)
 #define PROGRESS_WRITERS (ROLE_OFFICE | ROLE_SECRETARY | ROLE_LEADER)
 #define ISSUE_UNITS_MAX 100000
+/* The most linked records GET of an item lists. */
+#define ITEM_RECORDS_MAX 500
 
 static const char NO_PLAN[] = "计划不存在或不在您的权限范围内";
 static const char NOT_EDITOR[] = "只有本单位的办公室或书记可以维护工作计划";
@@ -475,7 +477,16 @@ int api_plan_item_get(struct req *r)
 	rc = visible_item(r, db, id, &it, &p, &o);
 	if (rc)
 		return rc;
-	return req_reply_json(r, 200, plan_item_json(&it, today()));
+	int64_t *recs;
+	int nrecs;
+	rc = plan_item_records(db, r->arena, id, ITEM_RECORDS_MAX, &recs, &nrecs);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	json_t *j = plan_item_json(&it, today()), *arr = json_array();
+	for (int i = 0; i < nrecs; i++)
+		json_array_append_new(arr, json_integer(recs[i]));
+	json_object_set_new(j, "record_ids", arr);
+	return req_reply_json(r, 200, j);
 }
 
 int api_plan_item_update(struct req *r)

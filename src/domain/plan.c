@@ -621,3 +621,9 @@ int plan_links_get(struct db *db, struct arena *a, int64_t record_id, int64_t **
 {
 	return store_record_plan_items(db, a, record_id, ids, n);
 }
+
+int plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
+		      int64_t **ids, int *n)
+{
+	return store_plan_item_records(db, a, item_id, limit, ids, n);
+}

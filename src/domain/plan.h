@@ -112,6 +112,9 @@ int plan_links_check(struct db *db, struct arena *a, int64_t org_id, json_t *ids
 int plan_links_set(struct db *db, const struct actor *who, int64_t org_id, int64_t record_id,
 		   const int64_t *ids, int n);
 int plan_links_get(struct db *db, struct arena *a, int64_t record_id, int64_t **ids, int *n);
+/* The live records linked to item_id, oldest date first, at most limit. */
+int plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
+		      int64_t **ids, int *n);
 /* Is item id an item of a live plan of org_id?  ZRZ_EINVAL with e when not. */
 int plan_item_check_org(struct db *db, int64_t id, int64_t org_id, struct derr *e);
 

@@ -665,6 +665,29 @@ int store_record_plan_items(struct db *db, struct arena *a, int64_t record_id, i
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+static const char SQL_RECORDS_OF_ITEM[] =
+	"SELECT l.record_id FROM record_plan_item l JOIN record r ON r.id = l.record_id "
+	"WHERE l.plan_item_id = ? AND r.deleted_at IS NULL ORDER BY r.date, r.id LIMIT ?";
+
+int store_plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
+			    int64_t **ids, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_RECORDS_OF_ITEM, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 2, limit);
+	int cap = 0;
+	*n = 0;
+	*ids = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*ids = store__grow(a, *ids, *n, &cap, sizeof(**ids));
+		(*ids)[(*n)++] = db_col_int64(st, 0);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
 static const char SQL_LINKS_CLEAR[] = "DELETE FROM record_plan_item WHERE record_id = ?";
 static const char SQL_LINK_INSERT[] =
 	"INSERT INTO record_plan_item (record_id, plan_item_id) VALUES (?, ?)";

@@ -227,6 +227,9 @@ int store_plan_progress_list(struct db *db, struct arena *a, int64_t item_id,
 int store_record_plan_items(struct db *db, struct arena *a, int64_t record_id, int64_t **ids,
 			    int *n);
 int store_record_plan_items_set(struct db *db, int64_t record_id, const int64_t *ids, int n);
+/* The live records linked to item_id, by date and id, at most limit. */
+int store_plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
+			    int64_t **ids, int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

@@ -396,6 +396,16 @@ def test_record_linked_to_plan_items():
     assert ok(c("plain").get("/api/v1/records/%d" % r["id"]))["plan_item_ids"] == [item]
     r2 = ok(o.patch("/api/v1/records/%d" % r["id"], {"plan_item_ids": [IDS["item_a"], item]}))
     assert r2["plan_item_ids"] == sorted([IDS["item_a"], item])
+    got = ok(c("plain").get("/api/v1/plan-items/%d" % IDS["item_a"]))
+    assert got["record_ids"] == [r["id"]], got
+    # A deleted record no longer counts as carrying the item out.
+    gone = ok(o.post("/api/v1/records", dict(rec, date="2023-01-05", plan_item_ids=[
+        IDS["item_a"]])), 201)
+    got = ok(c("plain").get("/api/v1/plan-items/%d" % IDS["item_a"]))
+    assert got["record_ids"] == [gone["id"], r["id"]], got
+    ok(o.delete("/api/v1/records/%d" % gone["id"]), 204)
+    got = ok(c("plain").get("/api/v1/plan-items/%d" % IDS["item_a"]))
+    assert got["record_ids"] == [r["id"]], got
     r3 = ok(o.patch("/api/v1/records/%d" % r["id"], {"title": "专题会议（一）"}))
     assert r3["plan_item_ids"] == sorted([IDS["item_a"], item])
     b_plan = ok(c("offb").post("/api/v1/plans", {"org_id": IDS["B"], "year": 2023,
@@ -414,6 +424,7 @@ def test_record_linked_to_plan_items():
     unchanged(bad)
     r4 = ok(o.patch("/api/v1/records/%d" % r["id"], {"plan_item_ids": []}))
     assert r4["plan_item_ids"] == []
+    assert ok(o.get("/api/v1/plan-items/%d" % item))["record_ids"] == []
     assert S.audit("record.plan_items")
 
 
