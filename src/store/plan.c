@@ -96,7 +96,9 @@ int store_plan_set_deleted(struct db *db, int64_t id, int64_t now)
 	return store__one_change(db, st);
 }
 
-#define PLAN_WHERE " FROM plan p WHERE p.org_id = ?1 AND (?2 = 0 OR p.year = ?2) AND p.deleted_at IS NULL"
+#define PLAN_WHERE                                                                    \
+	" FROM plan p WHERE p.org_id = ?1 AND (?2 = 0 OR p.year = ?2)"                   \
+	" AND p.deleted_at IS NULL"
 static const char SQL_PLAN_COUNT[] = "SELECT count(*)" PLAN_WHERE;
 static const char SQL_PLAN_LIST[] =
 	"SELECT " PLAN_COLS ", (SELECT count(*) FROM plan_item i WHERE i.plan_id = p.id)" PLAN_WHERE
