@@ -94,5 +94,21 @@ int api_obligation_adopt(struct req *r);
 int api_record_kind_create(struct req *r);
 int api_record_kind_update(struct req *r);
 int api_record_versions(struct req *r);
+int api_plan_list(struct req *r);
+int api_plan_get(struct req *r);
+int api_plan_create(struct req *r);
+int api_plan_update(struct req *r);
+int api_plan_delete(struct req *r);
+int api_plan_issue(struct req *r);
+int api_plan_import(struct req *r);
+int api_plan_section_create(struct req *r);
+int api_plan_section_update(struct req *r);
+int api_plan_section_delete(struct req *r);
+int api_plan_item_create(struct req *r);
+int api_plan_item_get(struct req *r);
+int api_plan_item_update(struct req *r);
+int api_plan_item_delete(struct req *r);
+int api_plan_progress_list(struct req *r);
+int api_plan_progress_create(struct req *r);
 
 #endif

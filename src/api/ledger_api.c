@@ -17,6 +17,7 @@
 #include "domain/obligation.h"
 #include "domain/org.h"
 #include "domain/period.h"
+#include "domain/plan.h"
 
 #define RECORD_EDITORS (ROLE_OFFICE | ROLE_SECRETARY | ROLE_LEADER)
 #define OBLIGATION_EDITORS (ROLE_SECRETARY | ROLE_OFFICE)
@@ -41,6 +42,41 @@ static int visible_record(struct req *r, struct db *db, int64_t id, struct recor
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
 	return ZRZ_OK;
+}
+
+/* The record as JSON with the plan items it is linked to. */
+static json_t *record_json_linked(struct req *r, struct db *db, const struct record *rec)
+{
+	json_t *j = ledger_record_json(rec);
+	int64_t *ids;
+	int n;
+	json_t *arr = json_array();
+	if (!plan_links_get(db, r->arena, rec->id, &ids, &n))
+		for (int i = 0; i < n; i++)
+			json_array_append_new(arr, json_integer(ids[i]));
+	json_object_set_new(j, "plan_item_ids", arr);
+	return j;
+}
+
+/* Replace the record's links to plan items when the body names them. */
+static int set_links(struct req *r, struct db *db, json_t *body, const struct record *rec)
+{
+	json_t *v = json_object_get(body, "plan_item_ids");
+	if (!v)
+		return ZRZ_OK;
+	json_t *none = NULL;
+	if (json_is_null(v)) {
+		none = json_array();
+		v = none;
+	}
+	int64_t *ids;
+	int n;
+	struct derr e = {0};
+	int rc = plan_links_check(db, r->arena, rec->org_id, v, &ids, &n, &e);
+	if (!rc)
+		rc = plan_links_set(db, &api_who(r)->actor, rec->org_id, rec->id, ids, n);
+	json_decref(none);
+	return rc ? api_fail(r, rc, &e) : ZRZ_OK;
 }
 
 /* A string field of the body: on create every field, on a patch only those
@@ -209,14 +245,15 @@ int api_record_get(struct req *r)
 	rc = visible_record(r, db, id, &rec, &o);
 	if (rc)
 		return rc;
-	return req_reply_json(r, 200, ledger_record_json(&rec));
+	return req_reply_json(r, 200, record_json_linked(r, db, &rec));
 }
 
 int api_record_create(struct req *r)
 {
 	static const char *const keys[] = {"org_id", "kind", "date", "title", "place",
 					   "host", "participants", "expected", "attended",
-					   "absentees", "agenda", "minutes", "resolutions", NULL};
+					   "absentees", "agenda", "minutes", "resolutions",
+					   "plan_item_ids", NULL};
 	json_t *body, *participants, *absentees;
 	struct record rec = {0};
 	int rc = req_json(r, &body);
@@ -244,17 +281,24 @@ int api_record_create(struct req *r)
 			   &e);
 	if (rc)
 		return api_fail(r, rc, &e);
-	rc = api_commit(r);
+	rc = set_links(r, db, body, &out);
 	if (rc)
 		return rc;
-	return req_reply_json(r, 201, ledger_record_json(&out));
+	json_t *j = record_json_linked(r, db, &out);
+	rc = api_commit(r);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	return req_reply_json(r, 201, j);
 }
 
 int api_record_update(struct req *r)
 {
 	static const char *const keys[] = {"kind", "date", "title", "place", "host",
 					   "participants", "expected", "attended", "absentees",
-					   "agenda", "minutes", "resolutions", NULL};
+					   "agenda", "minutes", "resolutions", "plan_item_ids",
+					   NULL};
 	json_t *body, *participants, *absentees;
 	int64_t id;
 	int rc = req_param_id(r, "id", &id);
@@ -285,10 +329,16 @@ int api_record_update(struct req *r)
 			   &out, &e);
 	if (rc)
 		return api_fail(r, rc, &e);
-	rc = api_commit(r);
+	rc = set_links(r, db, body, &out);
 	if (rc)
 		return rc;
-	return req_reply_json(r, 200, ledger_record_json(&out));
+	json_t *j = record_json_linked(r, db, &out);
+	rc = api_commit(r);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	return req_reply_json(r, 200, j);
 }
 
 int api_record_delete(struct req *r)

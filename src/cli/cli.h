@@ -24,6 +24,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_org(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -20,6 +20,7 @@ static const struct cli_cmd commands[] = {
 	{"serve", cmd_serve, "启动服务"},
 	{"org", cmd_org, "管理单位：add | list | tree | move"},
 	{"user", cmd_user, "管理用户：add | list | passwd | lock | unlock | grant"},
+	{"plan", cmd_plan, "工作计划：import（导入工作要点，先预览再保存）"},
 	{"backup", cmd_backup, "在线备份数据库"},
 	{"export", cmd_export, "导出 Excel：records | compliance | rollup"},
 	{"audit", cmd_audit, "审计日志：verify"},

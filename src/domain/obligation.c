@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/obligation.h"
+#include "domain/plan.h"
 #include "store/repo.h"
 
 const char *const obligation_periods[] = {"year", "half", "quarter", "month", "week", NULL};
@@ -55,8 +56,11 @@ int obligation_create(struct db *db, struct arena *a, const struct actor *who,
 		return derr_set(e, ZRZ_EINVAL, "period", "周期应为 year、half、quarter、month 或 week");
 	if (o->year < LEDGER_YEAR_MIN || o->year > LEDGER_YEAR_MAX)
 		return derr_set(e, ZRZ_EINVAL, "year", "年度应在 2000 至 2100 之间");
-	if (o->plan_item_id)
-		return derr_set(e, ZRZ_EINVAL, "plan_item_id", "计划事项不存在");
+	if (o->plan_item_id) {
+		rc = plan_item_check_org(db, o->plan_item_id, o->org_id, e);
+		if (rc)
+			return rc;
+	}
 	int64_t id;
 	rc = store_obligation_insert(db, o, time_now(), &id);
 	if (rc == ZRZ_ECONFLICT)

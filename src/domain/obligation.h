@@ -23,8 +23,8 @@ int obligation_list(struct db *db, struct arena *a, int64_t org_id, int64_t year
 		    struct obligation **items, int *n);
 /*
  * Create o (org_id, kind, min, period, year, plan_item_id): the kind active
- * in the dictionary, min 1..1000, a period code, year 2000..2100.  Plans do
- * not exist yet, so plan_item_id must be 0.  ZRZ_ECONFLICT when the unit
+ * in the dictionary, min 1..1000, a period code, year 2000..2100, and
+ * plan_item_id 0 or an item of a live plan of the same unit.  ZRZ_ECONFLICT when the unit
  * already has the same kind and period for that year.  Audited.
  */
 int obligation_create(struct db *db, struct arena *a, const struct actor *who,

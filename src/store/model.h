@@ -200,4 +200,71 @@ struct unit_count {
 	int64_t count;
 };
 
+/* A plan (工作要点) of a unit and year; issued_from is the plan it was
+ * issued from by a superior (0: none). */
+struct plan {
+	int64_t id;
+	int64_t org_id;
+	int64_t year;
+	const char *title;
+	const char *source_text;
+	int64_t issued_from;
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t deleted_at; /* 0: live */
+	int64_t items;      /* number of items, filled by listings */
+};
+
+/* A numbered section: level 1 (一、) without a parent, level 2 ((一)) under one. */
+struct plan_section {
+	int64_t id;
+	int64_t plan_id;
+	int64_t parent_id; /* 0: none */
+	int64_t level;
+	const char *number; /* the label as written, or NULL */
+	const char *title;
+	int64_t sort;
+};
+
+/* An owner of an item: a user (user_id) or a role of the unit (role). */
+struct plan_owner {
+	int64_t item_id;
+	int64_t user_id; /* 0 when role is set */
+	const char *role;
+};
+
+/* An item of a plan.  status is the stored todo|doing|done. */
+struct plan_item {
+	int64_t id;
+	int64_t plan_id;
+	int64_t section_id; /* 0: none */
+	const char *text;
+	int64_t lead_user_id; /* 0: none */
+	const char *lead_role;
+	const char *due;        /* YYYY-MM-DD or NULL */
+	const char *recurrence; /* a period kind code or NULL */
+	const char *status;
+	int64_t sort;
+	int64_t created_at;
+	int64_t updated_at;
+	struct plan_owner *owners; /* co-owners */
+	int nowners;
+};
+
+/* A copy made by issuing a plan: its id and unit. */
+struct plan_copy {
+	int64_t id;
+	int64_t org_id;
+};
+
+struct plan_progress {
+	int64_t id;
+	int64_t item_id;
+	const char *date;
+	const char *note;
+	int64_t created_by;
+	int64_t created_at;
+};
+
 #endif

@@ -238,7 +238,8 @@ static const char SQL_DEPENDENTS[] =
 	" + (SELECT count(*) FROM duty WHERE org_id = ?1)"
 	" + (SELECT count(*) FROM committee WHERE org_id = ?1)"
 	" + (SELECT count(*) FROM record WHERE org_id = ?1)"
-	" + (SELECT count(*) FROM obligation WHERE org_id = ?1)";
+	" + (SELECT count(*) FROM obligation WHERE org_id = ?1)"
+	" + (SELECT count(*) FROM plan WHERE org_id = ?1)";
 
 int store_org_dependents(struct db *db, int64_t id, int64_t *count)
 {

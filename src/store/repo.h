@@ -203,6 +203,58 @@ int store_obligation_subtree(struct db *db, struct arena *a, const char *path, i
 			     const char *period, int64_t limit, struct unit_obligation **items,
 			     int *n);
 
+/* ---- plans ---- */
+/* The plan id, deleted or not. */
+int store_plan_get(struct db *db, struct arena *a, int64_t id, struct plan *out);
+int store_plan_insert(struct db *db, const struct plan *p, int64_t now, int64_t *id);
+int store_plan_update(struct db *db, int64_t id, const char *title, int64_t now);
+int store_plan_set_deleted(struct db *db, int64_t id, int64_t now);
+/* Live plans of org_id (of year unless 0), newest year first, with item counts. */
+int store_plan_list(struct db *db, struct arena *a, int64_t org_id, int64_t year, int64_t offset,
+		    int64_t limit, struct plan **items, int *n, int64_t *total);
+/* Does org_id have a live plan issued from plan `from`? */
+int store_plan_copy_exists(struct db *db, int64_t from, int64_t org_id, bool *exists);
+/*
+ * Copy plan_id into every unit strictly below path that has no live copy
+ * yet: the plan (without its source text), its sections, its items (lead
+ * roles kept, lead users dropped, status todo) and their role co-owners,
+ * in a few set-at-a-time statements.  *copies / *n get the new plans.
+ */
+int store_plan_issue(struct db *db, struct arena *a, int64_t plan_id, const char *path,
+		     int64_t by, int64_t now, struct plan_copy **copies, int *n);
+/* Sections of plan_id, by level, sort, id. */
+int store_plan_section_list(struct db *db, struct arena *a, int64_t plan_id,
+			    struct plan_section **items, int *n);
+int store_plan_section_get(struct db *db, struct arena *a, int64_t id, struct plan_section *out);
+int store_plan_section_insert(struct db *db, const struct plan_section *s, int64_t *id);
+int store_plan_section_update(struct db *db, const struct plan_section *s);
+int store_plan_section_delete(struct db *db, int64_t id);
+/* Sub-sections plus items of section id. */
+int store_plan_section_used(struct db *db, int64_t id, int64_t *count);
+/* Items of plan_id by sort, id, each with its co-owners. */
+int store_plan_item_list(struct db *db, struct arena *a, int64_t plan_id,
+			 struct plan_item **items, int *n);
+int store_plan_item_get(struct db *db, struct arena *a, int64_t id, struct plan_item *out);
+int store_plan_item_insert(struct db *db, const struct plan_item *it, int64_t now, int64_t *id);
+int store_plan_item_update(struct db *db, const struct plan_item *it, int64_t now);
+/* Delete item id with its owners, progress notes and record links, and
+ * clear it from the obligations that named it. */
+int store_plan_item_delete(struct db *db, int64_t id);
+/* Replace the co-owners of item_id. */
+int store_plan_owner_set(struct db *db, int64_t item_id, const struct plan_owner *o, int n);
+/* The unit of item id when its plan is live (ZRZ_ENOTFOUND otherwise). */
+int store_plan_item_org(struct db *db, int64_t id, int64_t *org_id);
+int store_plan_progress_insert(struct db *db, const struct plan_progress *p, int64_t *id);
+int store_plan_progress_list(struct db *db, struct arena *a, int64_t item_id,
+			     struct plan_progress **items, int *n);
+/* The plan items a record is linked to, and replacing them. */
+int store_record_plan_items(struct db *db, struct arena *a, int64_t record_id, int64_t **ids,
+			    int *n);
+int store_record_plan_items_set(struct db *db, int64_t record_id, const int64_t *ids, int n);
+/* The live records linked to item_id, by date and id, at most limit. */
+int store_plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
+			    int64_t **ids, int *n);
+
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen);

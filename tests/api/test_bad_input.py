@@ -218,6 +218,7 @@ ORGS = "/api/v1/orgs"
 USERS = "/api/v1/users"
 COMM = "/api/v1/committees"
 AUDIT = "/api/v1/audit"
+PLANS = "/api/v1/plans"
 BIG = str(2 ** 63)
 
 
@@ -617,6 +618,62 @@ def cases():
     add(Case("login_text_plain", 415, "unsupported_media_type", None, ctype="text/plain",
              body={"login": "admin", "password": "x"}, **L))
 
+    # -- plans and the plan importer --
+    P = dict(who="clerk", method="POST", path=PLANS + "/import")
+    imp = {"org_id": "{child}", "year": 2023, "text": "一、加强组织领导\n每年至少召开2次专题会议。"}
+    add(Case("plan_import_empty_text", 422, "invalid", "text", body=dict(imp, text=""), **P))
+    add(Case("plan_import_blank_text", 422, "invalid", "text",
+             body=dict(imp, text=" \n\u3000\n"), **P))
+    add(Case("plan_import_no_text", 422, "invalid", "text",
+             body={"org_id": "{child}", "year": 2023}, **P))
+    add(Case("plan_import_5mib_garbage", 413, "payload_too_large", None,
+             body=bytes((i * 7919) % 251 + 1 for i in range(5 * 1024 * 1024)), **P))
+    add(Case("plan_import_text_over_1mib", 413, "payload_too_large", "text",
+             body=dict(imp, text="一" * (400 * 1024)), **P))
+    add(Case("plan_import_invalid_utf8", 400, "bad_request", None,
+             body=b'{"org_id": 1, "year": 2023, "text": "\xe4\xb8 \xff\xfe"}', **P))
+    add(Case("plan_import_control_chars", 422, "invalid", "text",
+             body=dict(imp, text="一、\u0001要点"), **P))
+    add(Case("plan_import_year_1999", 422, "invalid", "year", body=dict(imp, year=1999), **P))
+    add(Case("plan_import_year_text", 400, "bad_request", "year", body=dict(imp, year="2023"),
+             **P))
+    add(Case("plan_import_unknown_field", 400, "bad_request", "extra",
+             body=dict(imp, extra=1), **P))
+    add(Case("plan_import_other_org", 422, "invalid", "org_id",
+             body=dict(imp, org_id="{other}"), **P))
+    add(Case("plan_import_commit_unknown_kind", 422, "invalid", "obligations",
+             body=dict(imp, commit=True, obligations=[{"kind": "no_such_kind", "min": 2,
+                                                       "period": "year"}]), **P))
+    add(Case("plan_import_commit_min_0", 422, "invalid", "obligations",
+             body=dict(imp, commit=True, obligations=[{"kind": "special_meeting", "min": 0,
+                                                       "period": "year"}]), **P))
+    add(Case("plan_import_commit_bad_period", 422, "invalid", "obligations",
+             body=dict(imp, commit=True, obligations=[{"kind": "special_meeting", "min": 2,
+                                                       "period": "day"}]), **P))
+    add(Case("plan_import_commit_feb_30", 422, "invalid", "dated_activities",
+             body=dict(imp, commit=True, dated_activities=[{"name": "五一",
+                                                            "date": "2023-02-30"}]), **P))
+    add(Case("plan_import_commit_blank_section", 422, "invalid", "sections",
+             body=dict(imp, commit=True, sections=[{"title": " ", "items": []}]), **P))
+    add(Case("plan_import_commit_viewer", 403, "forbidden", None, who="staff", method="POST",
+             path=PLANS + "/import", body=dict(imp, commit=True)))
+    add(Case("obligation_plan_item_of_other_org", 422, "invalid", "plan_item_id",
+             who="clerk", method="POST", path="/api/v1/obligations",
+             body={"org_id": "{child}", "kind": "talk", "min": 1, "period": "year",
+                   "year": 2023, "plan_item_id": "{other_item}"}))
+    add(Case("record_plan_item_of_other_org", 422, "invalid", "plan_item_ids",
+             who="clerk", method="POST", path="/api/v1/records",
+             body={"org_id": "{child}", "kind": "talk", "date": "2023-03-01",
+                   "title": "谈心谈话", "plan_item_ids": ["{other_item}"]}))
+    add(Case("plan_item_due_feb_30", 422, "invalid", "due", who="clerk", method="POST",
+             path=PLANS + "/{plan}/items", body={"text": "事项", "due": "2023-02-30"}))
+    add(Case("plan_item_status_overdue", 422, "invalid", "status", who="clerk",
+             method="PATCH", path="/api/v1/plan-items/{item}", body={"status": "overdue"}))
+    add(Case("plan_of_other_org", 404, "not_found", "id", who="clerk",
+             path=PLANS + "/{other_plan}"))
+    add(Case("plan_issue_self_scope", 403, "forbidden", None, who="clerk", method="POST",
+             path=PLANS + "/{plan}/issue"))
+
     # -- 431 --
     add(Case("header_20k", 431, "header_too_large", None, path="/healthz",
              headers=[("X-Big", "a" * 20480)]))
@@ -685,6 +742,9 @@ def setup_main():
     ctx["aud"] = srv.add_user(root, "aud", "auditor", "subtree")
     for login in ("staff", "idleuser", "olduser", "lockeduser", "victim", "victim2"):
         ctx[login] = srv.add_user(child, login, "member")
+    ctx["other"] = srv.add_org("另一单位", parent=root)
+    ctx["clerk"] = srv.add_user(child, "clerk", "office")
+    ctx["otherclerk"] = srv.add_user(ctx["other"], "otherclerk", "office")
     srv.start()
     for login in ("admin", "sec", "aud", "staff", "idleuser", "olduser", "lockeduser"):
         ctx["sessions"][login] = srv.login(login)
@@ -697,6 +757,16 @@ def setup_main():
     assert r.status == 201, r
     ctx["duty"] = r.json["id"]
     ctx["grant"] = srv.sql("SELECT id FROM role_grant WHERE user_id = ?", (ctx["staff"],))[0][0]
+    # A plan with an item in the office's unit and one in another unit.
+    for login, org in (("clerk", "child"), ("otherclerk", "other")):
+        s = ctx["sessions"][login] = srv.login(login)
+        r = s.post(PLANS, {"org_id": ctx[org], "year": 2023, "title": "2023年工作要点"})
+        assert r.status == 201, r
+        prefix = "" if org == "child" else "other_"
+        ctx[prefix + "plan"] = r.json["id"]
+        r = s.post(PLANS + "/%d/items" % r.json["id"], {"text": "召开专题会议"})
+        assert r.status == 201, r
+        ctx[prefix + "item"] = r.json["id"]
     return srv, ctx
 
 
