@@ -58,5 +58,17 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/obligations/{id}", api_obligation_delete, 0, 0},
 	{"GET", "/api/v1/obligation-templates", api_obligation_template_list, 0, 0},
 	{"GET", "/api/v1/compliance", api_compliance, 0, 0},
+
+	{"GET", "/api/v1/notices", api_notice_list, 0, 0},
+	{"GET", "/api/v1/notices/unread-count", api_notice_unread_count, 0, 0},
+	{"POST", "/api/v1/notices/read-all", api_notice_read_all, 0, 0},
+	{"POST", "/api/v1/notices/{id}/read", api_notice_read, 0, 0},
+	{"GET", "/api/v1/notify-channels", api_channel_list, 0, 0},
+	{"POST", "/api/v1/notify-channels", api_channel_create, 0, 16 * 1024},
+	{"GET", "/api/v1/notify-channels/{id}", api_channel_get, 0, 0},
+	{"PATCH", "/api/v1/notify-channels/{id}", api_channel_update, 0, 16 * 1024},
+	{"DELETE", "/api/v1/notify-channels/{id}", api_channel_delete, 0, 0},
+	{"GET", "/api/v1/notify-channels/{id}/deliveries", api_channel_deliveries, 0, 0},
+	{"POST", "/api/v1/notify-channels/{id}/test", api_channel_test, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

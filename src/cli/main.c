@@ -6,6 +6,7 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "domain/deliver.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +23,7 @@ static const struct cli_cmd commands[] = {
 	{"user", cmd_user, "管理用户：add | list | passwd | lock | unlock | grant"},
 	{"backup", cmd_backup, "在线备份数据库"},
 	{"audit", cmd_audit, "审计日志：verify"},
+	{"remind", cmd_remind, "生成提醒并发送到期的通知（供 cron 调用）"},
 	{"version", cmd_version, "显示版本"},
 };
 
@@ -141,6 +143,11 @@ int main(int argc, char **argv)
 		fputs("zerenzhi: 无法初始化加密库（libsodium）\n", stderr);
 		return 1;
 	}
+	if (deliver_global_init()) {
+		fputs("zerenzhi: 无法初始化网络库（libcurl）\n", stderr);
+		return 1;
+	}
+	atexit(deliver_global_cleanup);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
