@@ -113,7 +113,8 @@ static void send_robot(struct arena *a, const struct notify_channel *c, const ch
 	json_t *body = json_pack("{s:s, s:{s:s}}", "msgtype", "text", "text", "content", text);
 	char *payload = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
+	struct curl_slist *hdr =
+		curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
 	struct buf resp = BUF_INIT;
 	resp.cap = RESPONSE_MAX;
 	common_options(h);

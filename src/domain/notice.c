@@ -298,7 +298,8 @@ static bool url_ok(const char *s)
 		  curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 		  curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 		  (!strcmp(scheme, "http") || !strcmp(scheme, "https")) && host && *host &&
-		  (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8));
+		  ((!strncmp(s, "http://", 7) && s[7] != '/') ||
+		   (!strncmp(s, "https://", 8) && s[8] != '/'));
 	curl_free(scheme);
 	curl_free(host);
 	curl_url_cleanup(u);

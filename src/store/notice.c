@@ -83,7 +83,8 @@ int store_notice_get(struct db *db, struct arena *a, int64_t id, struct notice *
 }
 
 static const char SQL_NOTICE_LIST[] =
-	"SELECT " NOTICE_COLS ", CASE WHEN r.read_at IS NULL THEN 0 ELSE 1 END FROM notice n JOIN org o ON o.id = n.org_id"
+	"SELECT " NOTICE_COLS ", CASE WHEN r.read_at IS NULL THEN 0 ELSE 1 END"
+	" FROM notice n JOIN org o ON o.id = n.org_id"
 	" LEFT JOIN notice_read r ON r.notice_id = n.id AND r.user_id = ?1"
 	" WHERE" VISIBLE " AND (?2 = 0 OR r.read_at IS NULL)"
 	" ORDER BY n.id DESC LIMIT ?3 OFFSET ?4";
