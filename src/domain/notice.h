@@ -16,9 +16,12 @@
  *                                  the past months it was never asked for).
  *
  * Who sees a notice: every user with a grant (other than the three
- * administrator roles) on the notice's unit; and users whose subtree grant
- * covers the unit see its at_risk, missed and overdue notices too, but not
- * its "due soon" ones, which are for the unit itself.
+ * administrator roles) on the notice's unit; and a subtree grant on the
+ * unit's parent also sees its at_risk, missed and overdue notices (逐级:
+ * each level follows up the level directly below it; a province's
+ * committee is not told of every school), but not its "due soon" ones,
+ * which are for the unit itself.  The rollup of compliance shows a whole
+ * subtree to whoever wants it.
  */
 #ifndef ZRZ_DOMAIN_NOTICE_H
 #define ZRZ_DOMAIN_NOTICE_H

@@ -2,24 +2,29 @@
  * Notices, their read marks, notify channels and the delivery log.  A
  * notice is inserted with ON CONFLICT (event_key) DO NOTHING, so two runs
  * of the reminder job that race (two processes, or the CLI beside the
- * server) write each event once.  Who sees a notice is one SQL condition,
- * VISIBLE below, shared by the list, the counts and the read marks.
+ * server) write each event once.  Who sees a notice is one CTE, VIS_CTE
+ * below, shared by the list, the counts and the read marks.
  */
 #include "core/common.h"
 #include "store/internal.h"
 #include "store/repo.h"
 
 /*
- * ?1 is the user.  A grant of any role but the three administrators' sees
- * the notices of its own unit; a subtree grant also sees the at-risk,
- * missed and overdue notices of every unit below it (not the "due soon"
- * ones, which are for the unit itself).
+ * The notices user ?1 sees, as the ids of a CTE named vis (an id may come
+ * twice).  A grant of any role but the three administrators' sees the
+ * notices of its own unit; a subtree grant also sees the at-risk, missed
+ * and overdue notices of the units directly below it (逐级: each level
+ * follows up the level below; the "due soon" ones are for the unit itself).
+ * The joins are CROSS JOINs so that SQLite walks grants, then units, then
+ * notice(org_id, kind, id), never the whole notice table.
  */
-#define VISIBLE                                                                             \
-	" EXISTS (SELECT 1 FROM role_grant g JOIN org go ON go.id = g.org_id"               \
-	" WHERE g.user_id = ?1 AND g.role NOT IN ('sysadmin', 'secadmin', 'auditor')"       \
-	" AND (g.org_id = n.org_id OR (g.scope = 'subtree' AND n.kind <> 'due_soon'"        \
-	" AND substr(o.path, 1, length(go.path)) = go.path)))"
+#define VIS_CTE                                                                             \
+	"WITH g AS (SELECT g.org_id, g.scope FROM role_grant g WHERE g.user_id = ?1"        \
+	" AND g.role NOT IN ('sysadmin', 'secadmin', 'auditor')),"                          \
+	" vis AS (SELECT n.id FROM g CROSS JOIN notice n WHERE n.org_id = g.org_id"         \
+	" UNION ALL SELECT n.id FROM g CROSS JOIN org o CROSS JOIN notice n"                \
+	" WHERE g.scope = 'subtree' AND o.parent_id = g.org_id AND n.org_id = o.id"         \
+	" AND n.kind <> 'due_soon') "
 
 #define NOTICE_COLS                                                                         \
 	"n.id, n.org_id, o.name, n.event_key, n.kind, n.title, n.body, n.link, n.created_at"
@@ -83,16 +88,16 @@ int store_notice_get(struct db *db, struct arena *a, int64_t id, struct notice *
 }
 
 static const char SQL_NOTICE_LIST[] =
-	"SELECT " NOTICE_COLS ", CASE WHEN r.read_at IS NULL THEN 0 ELSE 1 END"
+	VIS_CTE "SELECT " NOTICE_COLS ", CASE WHEN r.read_at IS NULL THEN 0 ELSE 1 END"
 	" FROM notice n JOIN org o ON o.id = n.org_id"
 	" LEFT JOIN notice_read r ON r.notice_id = n.id AND r.user_id = ?1"
-	" WHERE" VISIBLE " AND (?2 = 0 OR r.read_at IS NULL)"
+	" WHERE n.id IN (SELECT id FROM vis) AND (?2 = 0 OR r.read_at IS NULL)"
 	" ORDER BY n.id DESC LIMIT ?3 OFFSET ?4";
 
 static const char SQL_NOTICE_COUNTS[] =
-	"SELECT count(*), coalesce(sum(CASE WHEN r.read_at IS NULL THEN 1 ELSE 0 END), 0)"
-	" FROM notice n JOIN org o ON o.id = n.org_id"
-	" LEFT JOIN notice_read r ON r.notice_id = n.id AND r.user_id = ?1 WHERE" VISIBLE;
+	VIS_CTE "SELECT count(*), coalesce(sum(CASE WHEN r.read_at IS NULL THEN 1 ELSE 0 END), 0)"
+	" FROM (SELECT DISTINCT id FROM vis) v"
+	" LEFT JOIN notice_read r ON r.notice_id = v.id AND r.user_id = ?1";
 
 static int notice_counts(struct db *db, int64_t user_id, int64_t *total, int64_t *unread)
 {
@@ -145,8 +150,7 @@ int store_notice_unread(struct db *db, int64_t user_id, int64_t *count)
 	return notice_counts(db, user_id, &all, count);
 }
 
-static const char SQL_NOTICE_VISIBLE[] =
-	"SELECT count(*) FROM notice n JOIN org o ON o.id = n.org_id WHERE n.id = ?2 AND" VISIBLE;
+static const char SQL_NOTICE_VISIBLE[] = VIS_CTE "SELECT count(*) FROM vis WHERE id = ?2";
 
 int store_notice_visible(struct db *db, int64_t user_id, int64_t id, bool *visible)
 {
@@ -182,11 +186,11 @@ int store_notice_mark(struct db *db, int64_t notice_id, int64_t user_id, int64_t
 	return rc;
 }
 
+/* "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON. */
 static const char SQL_NOTICE_MARK_ALL[] =
-	"INSERT INTO notice_read (notice_id, user_id, read_at)"
-	" SELECT n.id, ?1, ?2 FROM notice n JOIN org o ON o.id = n.org_id WHERE" VISIBLE
-	" AND NOT EXISTS (SELECT 1 FROM notice_read r WHERE r.notice_id = n.id"
-	" AND r.user_id = ?1) ON CONFLICT (user_id, notice_id) DO NOTHING";
+	VIS_CTE "INSERT INTO notice_read (notice_id, user_id, read_at)"
+	" SELECT DISTINCT id, ?1, ?2 FROM vis WHERE true"
+	" ON CONFLICT (user_id, notice_id) DO NOTHING";
 
 int store_notice_mark_all(struct db *db, int64_t user_id, int64_t now, int64_t *marked)
 {

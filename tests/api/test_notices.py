@@ -226,11 +226,13 @@ def setup():
     IDS["A"] = S.add_org("市教育局党委", kind="committee")
     IDS["B"] = S.add_org("第一中学党支部", parent=IDS["A"], kind="branch")
     IDS["C"] = S.add_org("第二中学党支部", parent=IDS["A"], kind="branch")
+    IDS["D"] = S.add_org("第一中学党支部第一党小组", parent=IDS["B"])
     S.add_user(IDS["A"], "sec_a", "secretary", "subtree")
     S.add_user(IDS["A"], "admin", "sysadmin", "subtree")
     S.add_user(IDS["B"], "off_b", "office")
     S.add_user(IDS["B"], "mem_b", "member")
     S.add_user(IDS["C"], "off_c", "office")
+    S.add_user(IDS["B"], "sec_b", "secretary", "subtree")
     S.start()
 
 
@@ -354,6 +356,15 @@ def test_who_sees_which_notice():
     a, _ = kinds_of("sec_a")
     assert len(a) == 6 and all(k != "due_soon" for _, k in a), a
     assert {o for o, _ in a} == {IDS["B"], IDS["C"]}
+    # Level by level: a notice of D (below B) reaches B's secretary, whose
+    # grant is a subtree one, but neither B's office (self) nor A's
+    # secretary (two levels up).
+    S.sql("INSERT INTO notice (org_id, event_key, kind, title, body, created_at) "
+          "VALUES (?, 'test:grandchild', 'missed', '【未完成】党小组', '党小组', 0)", (IDS["D"],))
+    bb, _ = kinds_of("sec_b")
+    assert len(bb) == 8 and (IDS["D"], "missed") in bb, bb
+    assert kinds_of("off_b")[0] == b
+    assert kinds_of("sec_a")[0] == a
     # Administrators get no reminders.
     assert kinds_of("admin")[0] == []
     assert ok(c("mem_b").get("/api/v1/notices/unread-count")) == {"unread": 7}

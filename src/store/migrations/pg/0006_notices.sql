@@ -15,7 +15,7 @@ CREATE TABLE notice (
     link        TEXT,
     created_at  BIGINT NOT NULL
 );
-CREATE INDEX notice_org ON notice(org_id, id);
+CREATE INDEX notice_org ON notice(org_id, kind, id);
 
 CREATE TABLE notice_read (
     notice_id  BIGINT NOT NULL REFERENCES notice(id),

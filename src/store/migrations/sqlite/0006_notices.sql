@@ -13,7 +13,7 @@ CREATE TABLE notice (
     link        TEXT,
     created_at  INTEGER NOT NULL
 );
-CREATE INDEX notice_org ON notice(org_id, id);
+CREATE INDEX notice_org ON notice(org_id, kind, id);
 
 CREATE TABLE notice_read (
     notice_id  INTEGER NOT NULL REFERENCES notice(id),
