@@ -119,7 +119,7 @@ int store_notice_list(struct db *db, struct arena *a, int64_t user_id, bool unre
 		      int64_t offset, int64_t limit, struct notice **items, int *n,
 		      int64_t *total, int64_t *unread)
 {
-	int64_t all;
+	int64_t all = 0;
 	int rc = notice_counts(db, user_id, &all, unread);
 	if (rc)
 		return rc;
@@ -146,7 +146,7 @@ int store_notice_list(struct db *db, struct arena *a, int64_t user_id, bool unre
 
 int store_notice_unread(struct db *db, int64_t user_id, int64_t *count)
 {
-	int64_t all;
+	int64_t all = 0;
 	return notice_counts(db, user_id, &all, count);
 }
 
