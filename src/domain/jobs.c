@@ -2,6 +2,9 @@
  * The scheduler and its jobs.  A job runs in its own write transaction
  * together with its audit row and the end of its job_run record, so a run
  * that fails leaves no half-done work behind, only the failed run's record.
+ * The reminder job is the exception (own_tx): it commits its notices in
+ * short parts so that a large run never holds SQLite's writer lock for
+ * long; each part is whole, and a failed run's next run completes it.
  */
 #include "core/common.h"
 #include "core/arena.h"
@@ -18,8 +21,11 @@
 
 struct job {
 	const char *name;
-	/* Do the work inside the open transaction; describe it in *detail. */
+	/* Do the work inside the open transaction (or, with own_tx, with none
+	 * open: the job commits its work in parts itself); describe it in
+	 * *detail. */
 	int (*run)(struct app *app, struct db *db, json_t *detail);
+	bool own_tx;
 };
 
 /* Expired sessions and old failed-login counters. */
@@ -54,8 +60,8 @@ static int job_remind(struct app *app, struct db *db, json_t *detail)
 }
 
 static const struct job jobs[] = {
-	{"session_purge", job_session_purge},
-	{"remind", job_remind},
+	{"session_purge", job_session_purge, false},
+	{"remind", job_remind, true},
 };
 
 static const struct actor scheduler_actor = {0, "scheduler"};
@@ -83,9 +89,15 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 		return rc;
 
 	json_t *detail = json_object();
-	rc = app_begin(db);
-	if (!rc)
+	if (j->own_tx) {
 		rc = j->run(app, db, detail);
+		if (!rc)
+			rc = app_begin(db);
+	} else {
+		rc = app_begin(db);
+		if (!rc)
+			rc = j->run(app, db, detail);
+	}
 	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!rc)
 		rc = store_job_finish(db, run_id, time_now(), true, text);

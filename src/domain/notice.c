@@ -24,6 +24,9 @@ const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
 
 static const struct actor scheduler_actor = {0, "scheduler"};
 
+/* Obligation periods per write transaction of the reminder job. */
+#define REMIND_CHUNK 500
+
 struct remind_ctx {
 	struct app *app;
 	struct db *db;
@@ -124,6 +127,40 @@ static int consider(struct remind_ctx *cx, struct arena *a, const struct obligat
 	return ZRZ_OK;
 }
 
+/* One obligation period to consider. */
+struct remind_item {
+	const struct obligation *o;
+	const char *org_name;
+	struct period period;
+	int64_t done;
+	struct pacing pacing;
+};
+
+/*
+ * Write the events of items in write transactions of at most REMIND_CHUNK
+ * items each, so that on SQLite the writer lock is never held for long:
+ * requests that write wait for one chunk at most.  Each notice commits
+ * with its audit row and deliveries; a run that stops half-way leaves
+ * whole notices, and the next run writes the rest.
+ */
+static int write_items(struct remind_ctx *cx, struct arena *a, const struct remind_item *items,
+		       int n)
+{
+	int rc = ZRZ_OK;
+	for (int start = 0; !rc && start < n; start += REMIND_CHUNK) {
+		int end = n - start < REMIND_CHUNK ? n : start + REMIND_CHUNK;
+		rc = app_begin(cx->db);
+		for (int i = start; !rc && i < end; i++)
+			rc = consider(cx, a, items[i].o, items[i].org_name, &items[i].period,
+				      items[i].done, &items[i].pacing);
+		if (!rc)
+			rc = app_commit(cx->db);
+		else if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+	}
+	return rc;
+}
+
 static int obligations_of_subtree(struct remind_ctx *cx, const struct org *top, int year);
 
 /* One unit alone, then each of its children's subtrees. */
@@ -132,10 +169,18 @@ static int obligations_split(struct remind_ctx *cx, const struct org *top, int y
 	struct arena *a = arena_new();
 	struct compliance_row *rows;
 	int n;
-	int rc = compliance_of(cx->db, a, top->id, year, cx->today, &rows, &n);
-	for (int i = 0; !rc && i < n; i++)
-		rc = consider(cx, a, rows[i].obligation, top->name, &rows[i].period, rows[i].done,
-			      &rows[i].pacing);
+	int rc = app_begin_read(cx->db);
+	if (!rc)
+		rc = compliance_of(cx->db, a, top->id, year, cx->today, &rows, &n);
+	if (app_in_tx(cx->db))
+		app_rollback(cx->db);
+	if (!rc) {
+		struct remind_item *items = arena_alloc(a, sizeof(*items) * ((size_t)n + 1));
+		for (int i = 0; i < n; i++)
+			items[i] = (struct remind_item){rows[i].obligation, top->name, rows[i].period,
+							rows[i].done, rows[i].pacing};
+		rc = write_items(cx, a, items, n);
+	}
 	for (int64_t offset = 0; !rc;) {
 		struct org *kids;
 		int nkids;
@@ -157,16 +202,25 @@ static int obligations_of_subtree(struct remind_ctx *cx, const struct org *top, 
 	struct rollup_row *rows;
 	int n;
 	struct derr e = {0};
-	int rc = compliance_rollup(cx->db, a, top->path, year, cx->today, NULL, ROLLUP_SORT_ORG,
-				   &rows, &n, &e);
+	int rc = app_begin_read(cx->db);
+	if (!rc)
+		rc = compliance_rollup(cx->db, a, top->path, year, cx->today, NULL,
+				       ROLLUP_SORT_ORG, &rows, &n, &e);
+	if (app_in_tx(cx->db))
+		app_rollback(cx->db);
 	if (rc == ZRZ_EINVAL) {
 		/* Too many for one read: this unit, then its children. */
 		arena_free(a);
 		return obligations_split(cx, top, year);
 	}
-	for (int i = 0; !rc && i < n; i++)
-		rc = consider(cx, a, &rows[i].ob->o, rows[i].ob->org_name, &rows[i].period,
-			      rows[i].done, &rows[i].pacing);
+	if (!rc) {
+		struct remind_item *items = arena_alloc(a, sizeof(*items) * ((size_t)n + 1));
+		for (int i = 0; i < n; i++)
+			items[i] = (struct remind_item){&rows[i].ob->o, rows[i].ob->org_name,
+							rows[i].period, rows[i].done,
+							rows[i].pacing};
+		rc = write_items(cx, a, items, n);
+	}
 	arena_free(a);
 	return rc;
 }

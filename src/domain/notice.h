@@ -47,10 +47,11 @@ struct remind_stats {
 };
 
 /*
- * Run every event source as of day today (a day number, domain/period.h)
- * inside the caller's write transaction: write the notices that do not
- * exist yet, audit each (actor: the scheduler) and queue a delivery for
- * every active channel of its unit.
+ * Run every event source as of day today (a day number, domain/period.h):
+ * write the notices that do not exist yet, audit each (actor: the
+ * scheduler) and queue a delivery for every active channel of its unit.
+ * The caller holds no transaction: this reads in read transactions and
+ * writes in short write transactions of its own (see notice.c).
  */
 int remind_run(struct app *app, struct db *db, int today, struct remind_stats *st);
 
