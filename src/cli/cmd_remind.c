@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "domain/deliver.h"
 #include "domain/jobs.h"
+#include "domain/notice.h"
 #include "domain/period.h"
 
 #include <getopt.h>
@@ -49,11 +50,31 @@ bool cli_retry_delays(const char *s, struct notify_settings *n)
 	return true;
 }
 
+bool cli_smtp_url(const char *s, struct notify_settings *n)
+{
+	if ((strncmp(s, "smtp://", 7) && strncmp(s, "smtps://", 8)) || strpbrk(s, " \r\n")) {
+		cli_error("--smtp-url 应为 smtp://主机:端口 或 smtps://主机:端口");
+		return false;
+	}
+	n->smtp_url = s;
+	return true;
+}
+
+bool cli_smtp_from(const char *s, struct notify_settings *n)
+{
+	if (channel_emails(s, NULL, NULL) != 1 || strchr(s, ',')) {
+		cli_error("--smtp-from 应为一个电子邮件地址，而不是“%.64s”", s);
+		return false;
+	}
+	n->smtp_from = s;
+	return true;
+}
+
 bool cli_today(const char *s, struct notify_settings *n)
 {
 	int day;
 	if (period_day_parse(s, &day)) {
-		cli_error("日期应为真实的日期 (YYYY-MM-DD)，而不是“%s”", s);
+		cli_error("日期应为真实的日期 (YYYY-MM-DD)，而不是“%.64s”", s);
 		return false;
 	}
 	n->today = s;
@@ -99,10 +120,10 @@ int cmd_remind(int argc, char **argv)
 				cli_error("--due-days 应为 0 到 366 之间的整数");
 			break;
 		case 'u':
-			ns.smtp_url = optarg;
+			ok = cli_smtp_url(optarg, &ns);
 			break;
 		case 'f':
-			ns.smtp_from = optarg;
+			ok = cli_smtp_from(optarg, &ns);
 			break;
 		case 'r':
 			ok = cli_retry_delays(optarg, &ns);

@@ -149,10 +149,10 @@ int cmd_serve(int argc, char **argv)
 			ok = num_arg("job-interval", optarg, 1, 7 * 86400, &job_interval);
 			break;
 		case 'U':
-			ns.smtp_url = optarg;
+			ok = cli_smtp_url(optarg, &ns);
 			break;
 		case 'F':
-			ns.smtp_from = optarg;
+			ok = cli_smtp_from(optarg, &ns);
 			break;
 		case 'R':
 			ok = cli_retry_delays(optarg, &ns);

@@ -547,6 +547,22 @@ def test_server_scheduler_and_test_message():
     assert S.cli("audit", "verify").returncode == 0
 
 
+def test_remind_refuses_bad_options():
+    before = S.sql("SELECT count(*) FROM notice")[0][0]
+    for args in (["--today", "2026-02-30"], ["--today", "20260320"], ["--retry-delays", "0,60"],
+                 ["--retry-delays", "60,"], ["--retry-delays", ",".join(["60"] * 9)],
+                 ["--smtp-url", "http://127.0.0.1:25"], ["--smtp-from", "a@example.org\nBcc: x"],
+                 ["--smtp-from", "a@example.org,b@example.org"], ["--due-days", "-1"],
+                 ["--nonsense"]):
+        p = S.cli("remind", *args, check=False)
+        assert p.returncode == 2, (args, p.returncode, p.stderr)
+        assert p.stderr.startswith("zerenzhi: ") or "unrecognized" in p.stderr, p.stderr
+    env = dict(os.environ, ZRZ_TODAY="junk")
+    p = subprocess.run([BIN, "remind", "--db", S.url], env=env, capture_output=True, text=True)
+    assert p.returncode == 2 and "junk" in p.stderr, p.stderr
+    assert S.sql("SELECT count(*) FROM notice")[0][0] == before
+
+
 def main():
     setup()
     try:
@@ -563,6 +579,7 @@ def main():
             test_email_received_with_decoded_subject,
             test_receiver_500_then_200_retried_and_logged,
             test_channel_update_and_delete,
+            test_remind_refuses_bad_options,
             test_server_scheduler_and_test_message,
         ])
     finally:
