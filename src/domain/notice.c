@@ -24,8 +24,8 @@ const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
 
 static const struct actor scheduler_actor = {0, "scheduler"};
 
-/* Obligation periods per write transaction of the reminder job. */
-#define REMIND_CHUNK 500
+/* Obligation periods the reminder job reads, then writes, at a time. */
+#define REMIND_CHUNK 200
 
 struct remind_ctx {
 	struct app *app;
@@ -72,12 +72,14 @@ static const char *kind_name(const struct remind_ctx *cx, const char *code)
 
 /* ---- source: obligations ---- */
 
-/* The events of obligation o of unit org_name in period p (done records). */
-static int consider(struct remind_ctx *cx, struct arena *a, const struct obligation *o,
-		    const char *org_name, const struct period *p, int64_t done,
-		    const struct pacing *pc)
+/* The events of obligation o of unit org_name in period p (done records)
+ * as notices, into out (room for 3); *n gets how many. */
+static int events_of(struct remind_ctx *cx, struct arena *a, const struct obligation *o,
+		     const char *org_name, const struct period *p, int64_t done,
+		     const struct pacing *pc, struct notice *out, int *n)
 {
 	cx->st->examined++;
+	*n = 0;
 	int first, last;
 	if (period_bounds(p, &first, &last))
 		return ZRZ_EINTERNAL;
@@ -99,15 +101,16 @@ static int consider(struct remind_ctx *cx, struct arena *a, const struct obligat
 	period_dates(p, d1, d2);
 	const char *what = kind_name(cx, o->kind);
 	for (int i = 0; i < nk; i++) {
-		struct notice n = {0};
-		n.org_id = o->org_id;
-		n.kind = kinds[i];
-		n.event_key = arena_printf(a, "obligation:%lld:%s:%s", (long long)o->id, key,
+		struct notice *x = &out[(*n)++];
+		memset(x, 0, sizeof(*x));
+		x->org_id = o->org_id;
+		x->kind = kinds[i];
+		x->event_key = arena_printf(a, "obligation:%lld:%s:%s", (long long)o->id, key,
 					   kinds[i]);
 		const char *tag = !strcmp(kinds[i], "missed")	 ? "未完成"
 				  : !strcmp(kinds[i], "at_risk") ? "有风险"
 								 : "即将到期";
-		n.title = arena_printf(a, "【%s】%s：%s“%s”已完成 %lld/%lld 次", tag, org_name,
+		x->title = arena_printf(a, "【%s】%s：%s“%s”已完成 %lld/%lld 次", tag, org_name,
 				       label, what, (long long)done, (long long)o->min);
 		const char *tail = !strcmp(kinds[i], "missed")
 					   ? "该周期已结束，未达到要求。"
@@ -115,14 +118,11 @@ static int consider(struct remind_ctx *cx, struct arena *a, const struct obligat
 					   ? "按目前进度，到期时难以完成，请及时安排。"
 					   : arena_printf(a, "距截止日期 %s 还有 %d 天，请及时安排。", d2,
 							  last - cx->today + 1);
-		n.body = arena_printf(a, "%s %s（%s 至 %s）应完成“%s”至少 %lld 次，目前已完成 %lld 次。%s",
+		x->body = arena_printf(a, "%s %s（%s 至 %s）应完成“%s”至少 %lld 次，目前已完成 %lld 次。%s",
 				      org_name, label, d1, d2, what, (long long)o->min,
 				      (long long)done, tail);
-		n.link = arena_printf(a, "/ledger/compliance?org_id=%lld&year=%lld",
-				      (long long)o->org_id, (long long)o->year);
-		int rc = emit(cx, a, &n);
-		if (rc)
-			return rc;
+		x->link = arena_printf(a, "/ledger/compliance?org_id=%lld&year=%lld",
+				       (long long)o->org_id, (long long)o->year);
 	}
 	return ZRZ_OK;
 }
@@ -137,26 +137,49 @@ struct remind_item {
 };
 
 /*
- * Write the events of items in write transactions of at most REMIND_CHUNK
- * items each, so that on SQLite the writer lock is never held for long:
- * requests that write wait for one chunk at most.  Each notice commits
- * with its audit row and deliveries; a run that stops half-way leaves
- * whole notices, and the next run writes the rest.
+ * Write the new events of items, REMIND_CHUNK items at a time: first a read
+ * finds which of a chunk's events have no notice yet (so a run with nothing
+ * new never takes the writer lock), then one short write transaction writes
+ * those.  Each notice commits with its audit row and deliveries; a run that
+ * stops half-way leaves whole notices, and the next run writes the rest.
+ * The insert itself still does nothing for an event another run wrote in
+ * the meantime.
  */
-static int write_items(struct remind_ctx *cx, struct arena *a, const struct remind_item *items,
-		       int n)
+static int write_items(struct remind_ctx *cx, const struct remind_item *items, int n)
 {
 	int rc = ZRZ_OK;
 	for (int start = 0; !rc && start < n; start += REMIND_CHUNK) {
 		int end = n - start < REMIND_CHUNK ? n : start + REMIND_CHUNK;
-		rc = app_begin(cx->db);
-		for (int i = start; !rc && i < end; i++)
-			rc = consider(cx, a, items[i].o, items[i].org_name, &items[i].period,
-				      items[i].done, &items[i].pacing);
-		if (!rc)
-			rc = app_commit(cx->db);
-		else if (app_in_tx(cx->db))
+		struct arena *a = arena_new();
+		struct notice *cand = arena_alloc(a, sizeof(*cand) * 3 * (size_t)(end - start));
+		int nc = 0;
+		for (int i = start; !rc && i < end; i++) {
+			int k = 0;
+			rc = events_of(cx, a, items[i].o, items[i].org_name, &items[i].period,
+				       items[i].done, &items[i].pacing, &cand[nc], &k);
+			nc += k;
+		}
+		int nnew = 0;
+		if (!rc && nc)
+			rc = app_begin_read(cx->db);
+		for (int i = 0; !rc && i < nc; i++) {
+			bool exists = false;
+			rc = store_notice_exists(cx->db, cand[i].event_key, &exists);
+			if (!exists)
+				cand[nnew++] = cand[i];
+		}
+		if (app_in_tx(cx->db))
 			app_rollback(cx->db);
+		if (!rc && nnew) {
+			rc = app_begin(cx->db);
+			for (int i = 0; !rc && i < nnew; i++)
+				rc = emit(cx, a, &cand[i]);
+			if (!rc)
+				rc = app_commit(cx->db);
+			else if (app_in_tx(cx->db))
+				app_rollback(cx->db);
+		}
+		arena_free(a);
 	}
 	return rc;
 }
@@ -179,7 +202,7 @@ static int obligations_split(struct remind_ctx *cx, const struct org *top, int y
 		for (int i = 0; i < n; i++)
 			items[i] = (struct remind_item){rows[i].obligation, top->name, rows[i].period,
 							rows[i].done, rows[i].pacing};
-		rc = write_items(cx, a, items, n);
+		rc = write_items(cx, items, n);
 	}
 	for (int64_t offset = 0; !rc;) {
 		struct org *kids;
@@ -219,7 +242,7 @@ static int obligations_of_subtree(struct remind_ctx *cx, const struct org *top, 
 			items[i] = (struct remind_item){&rows[i].ob->o, rows[i].ob->org_name,
 							rows[i].period, rows[i].done,
 							rows[i].pacing};
-		rc = write_items(cx, a, items, n);
+		rc = write_items(cx, items, n);
 	}
 	arena_free(a);
 	return rc;

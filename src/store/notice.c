@@ -68,6 +68,21 @@ int store_notice_insert(struct db *db, const struct notice *n, int64_t now, int6
 	return rc;
 }
 
+static const char SQL_NOTICE_EXISTS[] = "SELECT count(*) FROM notice WHERE event_key = ?";
+
+int store_notice_exists(struct db *db, const char *event_key, bool *exists)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_NOTICE_EXISTS, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, event_key);
+	int64_t c = 0;
+	rc = store__one_int(st, &c);
+	*exists = c > 0;
+	return rc;
+}
+
 static const char SQL_NOTICE_GET[] =
 	"SELECT " NOTICE_COLS " FROM notice n JOIN org o ON o.id = n.org_id WHERE n.id = ?";
 

@@ -184,6 +184,8 @@ int store_obligation_subtree(struct db *db, struct arena *a, const char *path, i
  * or 0 when it existed (then nothing was written). */
 int store_notice_insert(struct db *db, const struct notice *n, int64_t now, int64_t *id);
 int store_notice_get(struct db *db, struct arena *a, int64_t id, struct notice *out);
+/* Is there a notice for event_key? */
+int store_notice_exists(struct db *db, const char *event_key, bool *exists);
 /* Notices user_id sees (see domain/notice.h), newest first, each with its
  * read mark; unread_only keeps those without one.  *unread gets the count of
  * unread ones. */
