@@ -110,5 +110,16 @@ int api_plan_item_update(struct req *r);
 int api_plan_item_delete(struct req *r);
 int api_plan_progress_list(struct req *r);
 int api_plan_progress_create(struct req *r);
+int api_notice_list(struct req *r);
+int api_notice_unread_count(struct req *r);
+int api_notice_read(struct req *r);
+int api_notice_read_all(struct req *r);
+int api_channel_list(struct req *r);
+int api_channel_get(struct req *r);
+int api_channel_create(struct req *r);
+int api_channel_update(struct req *r);
+int api_channel_delete(struct req *r);
+int api_channel_deliveries(struct req *r);
+int api_channel_test(struct req *r);
 
 #endif

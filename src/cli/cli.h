@@ -29,6 +29,13 @@ int cmd_backup(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_remind(int argc, char **argv);
+
+/* Options shared by serve and remind; false (with a message) on junk. */
+bool cli_retry_delays(const char *s, struct notify_settings *n);
+bool cli_today(const char *s, struct notify_settings *n);
+bool cli_smtp_url(const char *s, struct notify_settings *n);
+bool cli_smtp_from(const char *s, struct notify_settings *n);
 
 /* Print "zerenzhi: msg" to stderr; returns 1 (the exit code). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

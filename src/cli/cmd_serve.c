@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "api/api.h"
 #include "cli/cli.h"
+#include "domain/deliver.h"
 #include "domain/jobs.h"
 #include "http/http.h"
 
@@ -35,6 +36,11 @@ static void help(void)
 	     "                          同时打开的连接数）\n"
 	     "  --job-interval 秒       定时任务（清理过期会话等）的间隔，多个进程共用一个数据库时\n"
 	     "                          每个间隔只由其中一个执行（默认 600）\n"
+	     "  --smtp-url 地址         发送提醒邮件的服务器，如 smtp://127.0.0.1:25\n"
+	     "  --smtp-from 地址        提醒邮件的发件人地址\n"
+	     "  --retry-delays 秒,...   通知发送失败后每次重试前等待的秒数（默认 60,300,1800,7200）\n"
+	     "  --due-days N            周期结束前几天提醒“即将到期”（默认 7）\n"
+	     "  --deliver-poll 秒       多久查看一次待发送的通知（默认 5）\n"
 	     "  --quiet                 不输出每个请求的访问日志");
 }
 
@@ -69,6 +75,11 @@ int cmd_serve(int argc, char **argv)
 		{"secure-cookies", no_argument, NULL, 'S'},
 		{"job-interval", required_argument, NULL, 'J'},
 		{"db-pool", required_argument, NULL, 'P'},
+		{"smtp-url", required_argument, NULL, 'U'},
+		{"smtp-from", required_argument, NULL, 'F'},
+		{"retry-delays", required_argument, NULL, 'R'},
+		{"due-days", required_argument, NULL, 'D'},
+		{"deliver-poll", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -76,6 +87,13 @@ int cmd_serve(int argc, char **argv)
 	int64_t threads = 0, body = 1 << 20, conns = 1024, idle = 30, hours = 12, days = 90,
 		failures = 5, minutes = 15, req_timeout = 30, job_interval = 600, pool = 0;
 	bool web_given = false, secure = false;
+	struct notify_settings ns;
+	app_notify_default(&ns);
+	int64_t deliver_poll = 5;
+	/* Tests choose the reminders' today (documented in docs/deploy.md). */
+	const char *env_today = getenv("ZRZ_TODAY");
+	if (env_today && *env_today && !cli_today(env_today, &ns))
+		return 2;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -130,6 +148,21 @@ int cmd_serve(int argc, char **argv)
 		case 'J':
 			ok = num_arg("job-interval", optarg, 1, 7 * 86400, &job_interval);
 			break;
+		case 'U':
+			ok = cli_smtp_url(optarg, &ns);
+			break;
+		case 'F':
+			ok = cli_smtp_from(optarg, &ns);
+			break;
+		case 'R':
+			ok = cli_retry_delays(optarg, &ns);
+			break;
+		case 'D':
+			ok = num_arg("due-days", optarg, 0, 366, &ns.due_days);
+			break;
+		case 'O':
+			ok = num_arg("deliver-poll", optarg, 1, 3600, &deliver_poll);
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -151,8 +184,8 @@ int cmd_serve(int argc, char **argv)
 	int nthreads = threads ? (int)threads : (ncpu > 0 ? (int)ncpu : 1);
 	struct app app;
 	char err[512] = "";
-	/* One connection per worker thread, one for the scheduler, one spare. */
-	int rc = app_open(&app, url, pool ? (int)pool : nthreads + 2, err, sizeof(err));
+	/* One connection per worker thread, the scheduler, the deliverer, one spare. */
+	int rc = app_open(&app, url, pool ? (int)pool : nthreads + 3, err, sizeof(err));
 	if (rc)
 		return cli_error("%s", err);
 	rc = app_check_schema(&app, err, sizeof(err));
@@ -166,6 +199,7 @@ int cmd_serve(int argc, char **argv)
 	app.settings.lockout_failures = failures;
 	app.settings.lockout_seconds = minutes * 60;
 	app.tls = secure;
+	app.notify = ns;
 
 	/* Block the stop signals in every thread; this one waits for them. */
 	sigset_t stop;
@@ -214,6 +248,14 @@ int cmd_serve(int argc, char **argv)
 		app_close(&app);
 		return cli_error("无法启动定时任务线程");
 	}
+	struct deliverer *deliv = NULL;
+	rc = deliverer_start(&app, deliver_poll, &deliv);
+	if (rc) {
+		scheduler_stop(sched);
+		http_stop(srv, 0);
+		app_close(&app);
+		return cli_error("无法启动通知发送线程");
+	}
 	printf("zerenzhi %s 正在服务：http://%s/（前端：%s）\n", ZRZ_VERSION, listen,
 	       web ? web : "未配置");
 	fflush(stdout);
@@ -222,6 +264,7 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&stop, &sig);
 	log_info("signal %d: finishing requests in flight", sig);
 	http_stop(srv, 10000);
+	deliverer_stop(deliv);
 	scheduler_stop(sched);
 	app_close(&app);
 	log_info("stopped");

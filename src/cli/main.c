@@ -6,6 +6,7 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "domain/deliver.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@ static const struct cli_cmd commands[] = {
 	{"backup", cmd_backup, "在线备份数据库"},
 	{"export", cmd_export, "导出 Excel：records | compliance | rollup"},
 	{"audit", cmd_audit, "审计日志：verify"},
+	{"remind", cmd_remind, "生成提醒并发送到期的通知（供 cron 调用）"},
 	{"version", cmd_version, "显示版本"},
 };
 
@@ -143,6 +145,11 @@ int main(int argc, char **argv)
 		fputs("zerenzhi: 无法初始化加密库（libsodium）\n", stderr);
 		return 1;
 	}
+	if (deliver_global_init()) {
+		fputs("zerenzhi: 无法初始化网络库（libcurl）\n", stderr);
+		return 1;
+	}
+	atexit(deliver_global_cleanup);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

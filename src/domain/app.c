@@ -20,6 +20,15 @@ void app_settings_default(struct settings *s)
 	s->touch_interval = 60;
 }
 
+void app_notify_default(struct notify_settings *n)
+{
+	static const int64_t retry[] = {60, 300, 1800, 7200};
+	memset(n, 0, sizeof(*n));
+	n->due_days = 7;
+	n->nretry = (int)ZRZ_ARRAY_LEN(retry);
+	memcpy(n->retry, retry, sizeof(retry));
+}
+
 int app_open(struct app *app, const char *url, int pool, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof(*app));
@@ -29,6 +38,7 @@ int app_open(struct app *app, const char *url, int pool, char *err, size_t errle
 		return ZRZ_EINTERNAL;
 	}
 	app_settings_default(&app->settings);
+	app_notify_default(&app->notify);
 	return store_open(url, pool, &app->store, err, errlen);
 }
 

@@ -30,9 +30,26 @@ struct settings {
 
 void app_settings_default(struct settings *s);
 
+/* Reminders and their delivery (domain/notice.h, domain/deliver.h). */
+#define NOTIFY_RETRIES_MAX 8
+
+struct notify_settings {
+	const char *today;    /* "YYYY-MM-DD" the reminder job takes as today; NULL: the real date */
+	int64_t due_days;     /* "due soon" when a period ends within this many days */
+	const char *smtp_url; /* "smtp://host:port", or NULL: e-mail channels fail */
+	const char *smtp_from;
+	/* Seconds to wait after failed attempt i + 1; after nretry failures plus
+	 * one more the delivery has failed for good. */
+	int64_t retry[NOTIFY_RETRIES_MAX];
+	int nretry;
+};
+
+void app_notify_default(struct notify_settings *n);
+
 struct app {
 	struct store *store;
 	struct settings settings;
+	struct notify_settings notify;
 	bool tls;
 };
 

@@ -2,6 +2,9 @@
  * The scheduler and its jobs.  A job runs in its own write transaction
  * together with its audit row and the end of its job_run record, so a run
  * that fails leaves no half-done work behind, only the failed run's record.
+ * The reminder job is the exception (own_tx): it commits its notices in
+ * short parts so that a large run never holds SQLite's writer lock for
+ * long; each part is whole, and a failed run's next run completes it.
  */
 #include "core/common.h"
 #include "core/arena.h"
@@ -9,6 +12,8 @@
 #include "core/ztime.h"
 #include "domain/audit.h"
 #include "domain/jobs.h"
+#include "domain/notice.h"
+#include "domain/period.h"
 #include "store/repo.h"
 
 #include <errno.h>
@@ -16,8 +21,11 @@
 
 struct job {
 	const char *name;
-	/* Do the work inside the open transaction; describe it in *detail. */
+	/* Do the work inside the open transaction (or, with own_tx, with none
+	 * open: the job commits its work in parts itself); describe it in
+	 * *detail. */
 	int (*run)(struct app *app, struct db *db, json_t *detail);
+	bool own_tx;
 };
 
 /* Expired sessions and old failed-login counters. */
@@ -31,22 +39,45 @@ static int job_session_purge(struct app *app, struct db *db, json_t *detail)
 	return rc;
 }
 
+/* Reminders: notices for the events of today (domain/notice.h). */
+static int job_remind(struct app *app, struct db *db, json_t *detail)
+{
+	int today;
+	int rc = remind_today(app, &today);
+	if (rc)
+		return rc;
+	struct remind_stats st;
+	rc = remind_run(app, db, today, &st);
+	if (rc)
+		return rc;
+	char date[PERIOD_DATE_SIZE];
+	period_day_format(today, date, sizeof(date));
+	json_object_set_new(detail, "today", json_string(date));
+	json_object_set_new(detail, "examined", json_integer(st.examined));
+	json_object_set_new(detail, "notices", json_integer(st.created));
+	json_object_set_new(detail, "deliveries", json_integer(st.queued));
+	return ZRZ_OK;
+}
+
 static const struct job jobs[] = {
-	{"session_purge", job_session_purge},
+	{"session_purge", job_session_purge, false},
+	{"remind", job_remind, true},
 };
 
 static const struct actor scheduler_actor = {0, "scheduler"};
 
+/* Run job j if its lease can be taken (always, when !use_lease). */
 static int run_one(struct app *app, struct db *db, const struct job *j, const char *holder,
-		   int64_t interval, bool *ran)
+		   int64_t interval, bool use_lease, bool *ran, json_t **out)
 {
 	int64_t now = time_now();
-	bool taken = false;
+	bool taken = !use_lease;
 	*ran = false;
 	int rc = app_begin(db);
 	if (rc)
 		return rc;
-	rc = store_lease_take(db, j->name, holder, now, now + interval, &taken);
+	if (use_lease)
+		rc = store_lease_take(db, j->name, holder, now, now + interval, &taken);
 	int64_t run_id = 0;
 	if (!rc && taken)
 		rc = store_job_start(db, j->name, holder, now, &run_id);
@@ -58,9 +89,15 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 		return rc;
 
 	json_t *detail = json_object();
-	rc = app_begin(db);
-	if (!rc)
+	if (j->own_tx) {
 		rc = j->run(app, db, detail);
+		if (!rc)
+			rc = app_begin(db);
+	} else {
+		rc = app_begin(db);
+		if (!rc)
+			rc = j->run(app, db, detail);
+	}
 	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!rc)
 		rc = store_job_finish(db, run_id, time_now(), true, text);
@@ -84,6 +121,8 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 		}
 	}
 	free(text);
+	if (out && !rc)
+		*out = json_incref(detail);
 	json_decref(detail);
 	*ran = rc == ZRZ_OK;
 	return rc;
@@ -99,13 +138,31 @@ int jobs_run_due(struct app *app, const char *holder, int64_t interval, int *ran
 	int first_error = ZRZ_OK;
 	for (size_t i = 0; i < ZRZ_ARRAY_LEN(jobs); i++) {
 		bool did = false;
-		rc = run_one(app, db, &jobs[i], holder, interval, &did);
+		rc = run_one(app, db, &jobs[i], holder, interval, true, &did, NULL);
 		if (rc && !first_error)
 			first_error = rc;
 		*ran += did;
 	}
 	app_release(app, db);
 	return first_error;
+}
+
+int jobs_run_now(struct app *app, const char *name, const char *holder, json_t **detail)
+{
+	const struct job *j = NULL;
+	for (size_t i = 0; i < ZRZ_ARRAY_LEN(jobs); i++)
+		if (!strcmp(jobs[i].name, name))
+			j = &jobs[i];
+	if (!j)
+		return ZRZ_ENOTFOUND;
+	struct db *db;
+	int rc = app_acquire(app, &db);
+	if (rc)
+		return rc;
+	bool did = false;
+	rc = run_one(app, db, j, holder, 0, false, &did, detail);
+	app_release(app, db);
+	return rc;
 }
 
 struct scheduler {

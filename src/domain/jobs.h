@@ -34,4 +34,11 @@ void scheduler_stop(struct scheduler *s);
  */
 int jobs_run_due(struct app *app, const char *holder, int64_t interval, int *ran);
 
+/*
+ * Run job name now, whatever its lease says (the command line's
+ * `zerenzhi remind`; each job is safe to run twice at once).  *detail (may
+ * be NULL) gets what the run recorded.  ZRZ_ENOTFOUND for an unknown name.
+ */
+int jobs_run_now(struct app *app, const char *name, const char *holder, json_t **detail);
+
 #endif

@@ -267,4 +267,59 @@ struct plan_progress {
 	int64_t created_at;
 };
 
+/* A notice (提醒): created once per event_key, for the users who see org_id. */
+struct notice {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name; /* filled by listings */
+	const char *event_key;
+	const char *kind; /* due_soon | at_risk | missed | plan_overdue */
+	const char *title;
+	const char *body;
+	const char *link; /* a front-end path, or NULL */
+	int64_t created_at;
+	bool read; /* by the user a listing was for */
+};
+
+/* Where an org's notices are also sent: a 企业微信 or 钉钉 group robot's
+ * webhook, or e-mail addresses (comma-separated). */
+struct notify_channel {
+	int64_t id;
+	int64_t org_id;
+	const char *kind; /* wecom | dingtalk | email */
+	const char *name;
+	const char *target;
+	const char *secret; /* DingTalk signing secret, or NULL */
+	bool active;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* One attempt of a delivery. */
+struct notice_attempt {
+	int64_t delivery_id;
+	int64_t attempt;
+	int64_t at;
+	bool ok;
+	int64_t status; /* HTTP or SMTP status; 0 when none */
+	const char *error;
+};
+
+/* One notice (or a test message, notice_id 0) to one channel. */
+struct notice_delivery {
+	int64_t id;
+	int64_t notice_id;
+	int64_t channel_id;
+	int64_t attempts;
+	const char *state; /* pending | sent | failed */
+	int64_t next_at;
+	int64_t last_status;
+	const char *last_error;
+	int64_t sent_at;
+	int64_t created_at;
+	const char *notice_title; /* filled by listings; NULL for a test message */
+	struct notice_attempt *log;
+	int nlog;
+};
+
 #endif

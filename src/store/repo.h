@@ -254,6 +254,53 @@ int store_record_plan_items_set(struct db *db, int64_t record_id, const int64_t 
 /* The live records linked to item_id, by date and id, at most limit. */
 int store_plan_item_records(struct db *db, struct arena *a, int64_t item_id, int64_t limit,
 			    int64_t **ids, int *n);
+/* ---- notices ---- */
+/* Insert n unless a notice with its event_key exists; *id gets the new id,
+ * or 0 when it existed (then nothing was written). */
+int store_notice_insert(struct db *db, const struct notice *n, int64_t now, int64_t *id);
+int store_notice_get(struct db *db, struct arena *a, int64_t id, struct notice *out);
+/* Is there a notice for event_key? */
+int store_notice_exists(struct db *db, const char *event_key, bool *exists);
+/* Notices user_id sees (see domain/notice.h), newest first, each with its
+ * read mark; unread_only keeps those without one.  *unread gets the count of
+ * unread ones. */
+int store_notice_list(struct db *db, struct arena *a, int64_t user_id, bool unread_only,
+		      int64_t offset, int64_t limit, struct notice **items, int *n,
+		      int64_t *total, int64_t *unread);
+int store_notice_unread(struct db *db, int64_t user_id, int64_t *count);
+/* Does user_id see notice id? */
+int store_notice_visible(struct db *db, int64_t user_id, int64_t id, bool *visible);
+/* Mark one / every visible notice read for user_id; *marked gets how many
+ * marks were new. */
+int store_notice_mark(struct db *db, int64_t notice_id, int64_t user_id, int64_t now,
+		      int64_t *marked);
+int store_notice_mark_all(struct db *db, int64_t user_id, int64_t now, int64_t *marked);
+
+int store_channel_insert(struct db *db, const struct notify_channel *c, int64_t now,
+			 int64_t *id);
+/* A channel that is not deleted. */
+int store_channel_get(struct db *db, struct arena *a, int64_t id, struct notify_channel *out);
+int store_channel_update(struct db *db, const struct notify_channel *c, int64_t now);
+int store_channel_delete(struct db *db, int64_t id, int64_t now);
+/* The channels of org_id (only the active ones when active_only), by id. */
+int store_channel_list(struct db *db, struct arena *a, int64_t org_id, bool active_only,
+		       struct notify_channel **items, int *n);
+
+/* Queue notice_id (0: a test message) for channel_id, due at now. */
+int store_delivery_insert(struct db *db, int64_t notice_id, int64_t channel_id, int64_t now,
+			  int64_t *id);
+/* Claim at most limit pending deliveries due by now: push their next_at to
+ * until so that no other process takes them meanwhile.  *ids gets them. */
+int store_delivery_claim(struct db *db, struct arena *a, int64_t now, int64_t until,
+			 int limit, int64_t **ids, int *n);
+int store_delivery_get(struct db *db, struct arena *a, int64_t id, struct notice_delivery *out);
+/* Record attempt number d->attempts + 1 and its outcome: state, next_at,
+ * status and error (NULL), sent_at (0: not sent). */
+int store_delivery_record(struct db *db, int64_t id, int64_t attempt, const char *state,
+			  int64_t next_at, int64_t status, const char *error, int64_t now);
+/* The deliveries of channel_id, newest first, each with its attempts. */
+int store_delivery_list(struct db *db, struct arena *a, int64_t channel_id, int64_t offset,
+			int64_t limit, struct notice_delivery **items, int *n, int64_t *total);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

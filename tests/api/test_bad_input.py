@@ -214,7 +214,16 @@ def C(**kw):
     return {k: v for k, v in b.items() if v is not NOBODY}
 
 
+def N_(**kw):
+    """A valid notify-channel body with some fields replaced."""
+    b = {"org_id": "{child}", "kind": "wecom", "name": "办公室群",
+         "target": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"}
+    b.update(kw)
+    return {k: v for k, v in b.items() if v is not NOBODY}
+
+
 ORGS = "/api/v1/orgs"
+CHAN = "/api/v1/notify-channels"
 USERS = "/api/v1/users"
 COMM = "/api/v1/committees"
 AUDIT = "/api/v1/audit"
@@ -605,6 +614,61 @@ def cases():
              path=ORGS + "?parent_id=0"))
     add(Case("orgs_parent_negative", 422, "invalid", "parent_id", who="admin",
              path=ORGS + "?parent_id=-1"))
+
+    # -- notify channels and notices --
+    N = dict(who="admin", method="POST", path=CHAN)
+    add(Case("channel_kind_sms", 422, "invalid", "kind", body=N_(kind="sms"), **N))
+    add(Case("channel_kind_number", 400, "bad_request", "kind", body=N_(kind=1), **N))
+    add(Case("channel_missing_target", 422, "invalid", "target", body=N_(target=NOBODY), **N))
+    add(Case("channel_missing_org", 422, "invalid", "org_id", body=N_(org_id=NOBODY), **N))
+    add(Case("channel_unknown_org", 422, "invalid", "org_id", body=N_(org_id=999999), **N))
+    add(Case("channel_extra_field", 400, "bad_request", "token", body=N_(token="x"), **N))
+    add(Case("channel_name_number", 400, "bad_request", "name", body=N_(name=5), **N))
+    add(Case("channel_name_51", 422, "invalid", "name", body=N_(name="群" * 51), **N))
+    add(Case("channel_name_blank", 422, "invalid", "name", body=N_(name="\u3000 "), **N))
+    add(Case("channel_active_string", 400, "bad_request", "active", body=N_(active="yes"), **N))
+    add(Case("channel_target_1001", 422, "invalid", "target",
+             body=N_(target="https://example.org/" + "a" * 981), **N))
+    for name, url in (("ftp", "ftp://example.org/hook"), ("no_host", "http:///hook"),
+                      ("space", "https://exa mple.org/hook"), ("javascript", "javascript:alert(1)"),
+                      ("file", "file:///etc/passwd"), ("relative", "/send?key=1"),
+                      ("newline", "https://example.org/\r\nX-Evil: 1"),
+                      ("no_scheme", "example.org/hook")):
+        add(Case("channel_url_" + name, 422, "invalid", "target", body=N_(target=url), **N))
+    for name, addr in (("no_at", "not-an-address"), ("no_dot", "a@localhost"),
+                       ("semicolon", "a@example.org;b@example.org"),
+                       ("double_dot", "a..b@example.org"), ("empty_item", "a@example.org,,"),
+                       ("angle", "<a@example.org>"), ("crlf", "a@example.org\r\nBcc: x@y.org"),
+                       ("cjk", "王@例子.中国")):
+        add(Case("channel_email_" + name, 422, "invalid", "target",
+                 body=N_(kind="email", target=addr), **N))
+    add(Case("channel_email_21", 422, "invalid", "target",
+             body=N_(kind="email", target=",".join("u%d@example.org" % i for i in range(21))),
+             **N))
+    add(Case("channel_secret_on_wecom", 422, "invalid", "secret", body=N_(secret="SECabc"), **N))
+    add(Case("channel_secret_cjk", 422, "invalid", "secret",
+             body=N_(kind="dingtalk", secret="密钥"), **N))
+    add(Case("channel_secret_201", 422, "invalid", "secret",
+             body=N_(kind="dingtalk", secret="S" * 201), **N))
+    add(Case("channel_no_csrf", 403, "csrf_failed", None, body=N_(), csrf=False, **N))
+    add(Case("channels_without_org", 422, "invalid", "org_id", who="admin", path=CHAN))
+    add(Case("channel_patch_kind", 400, "bad_request", "kind", who="admin", method="PATCH",
+             path=CHAN + "/999999", body={"kind": "email"}))
+    add(Case("channel_get_unknown", 404, "not_found", "id", who="admin", path=CHAN + "/999999"))
+    add(Case("channel_test_unknown", 404, "not_found", "id", who="admin", method="POST",
+             path=CHAN + "/999999/test"))
+    add(Case("channel_deliveries_page_0", 422, "invalid", "page", who="admin",
+             path=CHAN + "/1/deliveries?page=0"))
+    add(Case("notices_unread_junk", 400, "bad_request", "unread", who="staff",
+             path="/api/v1/notices?unread=maybe"))
+    add(Case("notices_size_201", 422, "invalid", "size", who="staff",
+             path="/api/v1/notices?size=201"))
+    add(Case("notice_read_id_0", 404, "not_found", "id", who="staff", method="POST",
+             path="/api/v1/notices/0/read"))
+    add(Case("notice_read_unknown", 404, "not_found", "id", who="staff", method="POST",
+             path="/api/v1/notices/999999/read"))
+    add(Case("notice_read_all_no_csrf", 403, "csrf_failed", None, who="staff", method="POST",
+             path="/api/v1/notices/read-all", csrf=False))
 
     # -- the login route: rejected before any password check, so nothing written --
     add(Case("login_truncated_json", 400, "bad_request", None, body='{"login": "admin"', **L))

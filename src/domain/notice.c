@@ -1,0 +1,594 @@
+/*
+ * The reminder job's event sources, notices in the app and the notify
+ * channels of an org.  The job reads compliance the way a superior's rollup
+ * does (two queries per top-level unit: its obligations and its counters,
+ * never the ledger), falling back to one unit and its children at a time
+ * when a subtree is larger than one rollup may read.  Each event becomes a
+ * notice by an insert that does nothing when the event's key exists, so a
+ * notice and its deliveries are written once, whoever runs the job.
+ */
+#include "core/common.h"
+#include "core/arena.h"
+#include "core/str.h"
+#include "core/ztime.h"
+#include "domain/audit.h"
+#include "domain/notice.h"
+#include "domain/obligation.h"
+#include "domain/period.h"
+#include "store/repo.h"
+
+#include <curl/curl.h>
+
+const char *const notice_kinds[] = {"due_soon", "at_risk", "missed", "plan_overdue", NULL};
+const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
+
+static const struct actor scheduler_actor = {0, "scheduler"};
+
+/* Obligation periods the reminder job reads, then writes, at a time. */
+#define REMIND_CHUNK 200
+
+struct remind_ctx {
+	struct app *app;
+	struct db *db;
+	int today;
+	int64_t now;
+	const struct record_kind *kinds;
+	int nkinds;
+	struct remind_stats *st;
+};
+
+/* Write notice n unless its event happened already; audit it and queue it
+ * for the active channels of its unit. */
+static int emit(struct remind_ctx *cx, struct arena *a, const struct notice *n)
+{
+	int64_t id = 0;
+	int rc = store_notice_insert(cx->db, n, cx->now, &id);
+	if (rc || !id)
+		return rc;
+	cx->st->created++;
+	rc = audit_log(cx->db, &scheduler_actor, n->org_id, "notice.create", "notice", id,
+		       json_pack("{s:s, s:s}", "event_key", n->event_key, "kind", n->kind));
+	if (rc)
+		return rc;
+	struct notify_channel *ch;
+	int nch;
+	rc = store_channel_list(cx->db, a, n->org_id, true, &ch, &nch);
+	for (int i = 0; !rc && i < nch; i++) {
+		int64_t did;
+		rc = store_delivery_insert(cx->db, id, ch[i].id, cx->now, &did);
+		if (!rc)
+			cx->st->queued++;
+	}
+	return rc;
+}
+
+static const char *kind_name(const struct remind_ctx *cx, const char *code)
+{
+	for (int i = 0; i < cx->nkinds; i++)
+		if (!strcmp(cx->kinds[i].code, code))
+			return cx->kinds[i].name;
+	return code;
+}
+
+/* ---- source: obligations ---- */
+
+/* The events of obligation o of unit org_name in period p (done records)
+ * as notices, into out (room for 3); *n gets how many. */
+static int events_of(struct remind_ctx *cx, struct arena *a, const struct obligation *o,
+		     const char *org_name, const struct period *p, int64_t done,
+		     const struct pacing *pc, struct notice *out, int *n)
+{
+	cx->st->examined++;
+	*n = 0;
+	int first, last;
+	if (period_bounds(p, &first, &last))
+		return ZRZ_EINTERNAL;
+	const char *kinds[2];
+	int nk = 0;
+	if (pc->status == PACING_MISSED && cx->today - last <= NOTICE_MISSED_DAYS)
+		kinds[nk++] = "missed";
+	if (pc->status == PACING_AT_RISK)
+		kinds[nk++] = "at_risk";
+	if ((pc->status == PACING_AT_RISK || pc->status == PACING_ON_TRACK) && first <= cx->today &&
+	    last - cx->today < cx->app->notify.due_days && done < o->min)
+		kinds[nk++] = "due_soon";
+	if (!nk)
+		return ZRZ_OK;
+	char key[PERIOD_KEY_SIZE], label[PERIOD_LABEL_SIZE];
+	char d1[PERIOD_DATE_SIZE], d2[PERIOD_DATE_SIZE];
+	period_format(p, key, sizeof(key));
+	period_label(p, label, sizeof(label));
+	period_dates(p, d1, d2);
+	const char *what = kind_name(cx, o->kind);
+	for (int i = 0; i < nk; i++) {
+		struct notice *x = &out[(*n)++];
+		memset(x, 0, sizeof(*x));
+		x->org_id = o->org_id;
+		x->kind = kinds[i];
+		x->event_key = arena_printf(a, "obligation:%lld:%s:%s", (long long)o->id, key,
+					   kinds[i]);
+		const char *tag = !strcmp(kinds[i], "missed")	 ? "未完成"
+				  : !strcmp(kinds[i], "at_risk") ? "有风险"
+								 : "即将到期";
+		x->title = arena_printf(a, "【%s】%s：%s“%s”已完成 %lld/%lld 次", tag, org_name,
+				       label, what, (long long)done, (long long)o->min);
+		const char *tail = !strcmp(kinds[i], "missed")
+					   ? "该周期已结束，未达到要求。"
+				   : !strcmp(kinds[i], "at_risk")
+					   ? "按目前进度，到期时难以完成，请及时安排。"
+					   : arena_printf(a, "距截止日期 %s 还有 %d 天，请及时安排。", d2,
+							  last - cx->today + 1);
+		x->body = arena_printf(a, "%s %s（%s 至 %s）应完成“%s”至少 %lld 次，目前已完成 %lld 次。%s",
+				      org_name, label, d1, d2, what, (long long)o->min,
+				      (long long)done, tail);
+		x->link = arena_printf(a, "/ledger/compliance?org_id=%lld&year=%lld",
+				       (long long)o->org_id, (long long)o->year);
+	}
+	return ZRZ_OK;
+}
+
+/* One obligation period to consider. */
+struct remind_item {
+	const struct obligation *o;
+	const char *org_name;
+	struct period period;
+	int64_t done;
+	struct pacing pacing;
+};
+
+/*
+ * Write the new events of items, REMIND_CHUNK items at a time: first a read
+ * finds which of a chunk's events have no notice yet (so a run with nothing
+ * new never takes the writer lock), then one short write transaction writes
+ * those.  Each notice commits with its audit row and deliveries; a run that
+ * stops half-way leaves whole notices, and the next run writes the rest.
+ * The insert itself still does nothing for an event another run wrote in
+ * the meantime.
+ */
+static int write_items(struct remind_ctx *cx, const struct remind_item *items, int n)
+{
+	int rc = ZRZ_OK;
+	for (int start = 0; !rc && start < n; start += REMIND_CHUNK) {
+		int end = n - start < REMIND_CHUNK ? n : start + REMIND_CHUNK;
+		struct arena *a = arena_new();
+		struct notice *cand = arena_alloc(a, sizeof(*cand) * 3 * (size_t)(end - start));
+		int nc = 0;
+		for (int i = start; !rc && i < end; i++) {
+			int k = 0;
+			rc = events_of(cx, a, items[i].o, items[i].org_name, &items[i].period,
+				       items[i].done, &items[i].pacing, &cand[nc], &k);
+			nc += k;
+		}
+		int nnew = 0;
+		if (!rc && nc)
+			rc = app_begin_read(cx->db);
+		for (int i = 0; !rc && i < nc; i++) {
+			bool exists = false;
+			rc = store_notice_exists(cx->db, cand[i].event_key, &exists);
+			if (!exists)
+				cand[nnew++] = cand[i];
+		}
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		if (!rc && nnew) {
+			rc = app_begin(cx->db);
+			for (int i = 0; !rc && i < nnew; i++)
+				rc = emit(cx, a, &cand[i]);
+			if (!rc)
+				rc = app_commit(cx->db);
+			else if (app_in_tx(cx->db))
+				app_rollback(cx->db);
+		}
+		arena_free(a);
+	}
+	return rc;
+}
+
+static int obligations_of_subtree(struct remind_ctx *cx, const struct org *top, int year);
+
+/* One unit alone, then each of its children's subtrees. */
+static int obligations_split(struct remind_ctx *cx, const struct org *top, int year)
+{
+	struct arena *a = arena_new();
+	struct compliance_row *rows;
+	int n;
+	int rc = app_begin_read(cx->db);
+	if (!rc)
+		rc = compliance_of(cx->db, a, top->id, year, cx->today, &rows, &n);
+	if (app_in_tx(cx->db))
+		app_rollback(cx->db);
+	if (!rc) {
+		struct remind_item *items = arena_alloc(a, sizeof(*items) * ((size_t)n + 1));
+		for (int i = 0; i < n; i++)
+			items[i] = (struct remind_item){rows[i].obligation, top->name, rows[i].period,
+							rows[i].done, rows[i].pacing};
+		rc = write_items(cx, items, n);
+	}
+	for (int64_t offset = 0; !rc;) {
+		struct org *kids;
+		int nkids;
+		int64_t total;
+		rc = store_org_children(cx->db, a, top->id, offset, 200, &kids, &nkids, &total);
+		for (int i = 0; !rc && i < nkids; i++)
+			rc = obligations_of_subtree(cx, &kids[i], year);
+		offset += nkids;
+		if (!nkids || offset >= total)
+			break;
+	}
+	arena_free(a);
+	return rc;
+}
+
+static int obligations_of_subtree(struct remind_ctx *cx, const struct org *top, int year)
+{
+	struct arena *a = arena_new();
+	struct rollup_row *rows;
+	int n;
+	struct derr e = {0};
+	int rc = app_begin_read(cx->db);
+	if (!rc)
+		rc = compliance_rollup(cx->db, a, top->path, year, cx->today, NULL,
+				       ROLLUP_SORT_ORG, &rows, &n, &e);
+	if (app_in_tx(cx->db))
+		app_rollback(cx->db);
+	if (rc == ZRZ_EINVAL) {
+		/* Too many for one read: this unit, then its children. */
+		arena_free(a);
+		return obligations_split(cx, top, year);
+	}
+	if (!rc) {
+		struct remind_item *items = arena_alloc(a, sizeof(*items) * ((size_t)n + 1));
+		for (int i = 0; i < n; i++)
+			items[i] = (struct remind_item){&rows[i].ob->o, rows[i].ob->org_name,
+							rows[i].period, rows[i].done,
+							rows[i].pacing};
+		rc = write_items(cx, items, n);
+	}
+	arena_free(a);
+	return rc;
+}
+
+/*
+ * Obligations of the year of today, and of the year before while its last
+ * periods can still turn "missed" (the first NOTICE_MISSED_DAYS of a year).
+ */
+static int source_obligations(struct remind_ctx *cx)
+{
+	int y, m, d, py;
+	civil_from_days(cx->today, &y, &m, &d);
+	civil_from_days(cx->today - NOTICE_MISSED_DAYS, &py, &m, &d);
+	struct arena *a = arena_new();
+	int rc = ZRZ_OK;
+	for (int year = py; !rc && year <= y; year++) {
+		for (int64_t offset = 0; !rc;) {
+			struct org *roots;
+			int nroots;
+			int64_t total;
+			rc = store_org_children(cx->db, a, 0, offset, 200, &roots, &nroots, &total);
+			for (int i = 0; !rc && i < nroots; i++)
+				rc = obligations_of_subtree(cx, &roots[i], year);
+			offset += nroots;
+			if (!nroots || offset >= total)
+				break;
+		}
+	}
+	arena_free(a);
+	return rc;
+}
+
+/*
+ * The event sources, run in order.  Plan items (overdue items of a 工作要点,
+ * notice kind plan_overdue, key "plan_item:ID:overdue") become a source here
+ * once the plan tables exist.
+ */
+static int (*const sources[])(struct remind_ctx *cx) = {
+	source_obligations,
+};
+
+int remind_today(const struct app *app, int *today)
+{
+	if (app->notify.today)
+		return period_day_parse(app->notify.today, today) ? ZRZ_EINVAL : ZRZ_OK;
+	*today = period_day_of_time(time_now());
+	return ZRZ_OK;
+}
+
+int remind_run(struct app *app, struct db *db, int today, struct remind_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct arena *a = arena_new();
+	struct remind_ctx cx = {app, db, today, time_now(), NULL, 0, st};
+	struct record_kind *kinds;
+	int rc = store_record_kind_list(db, a, &kinds, &cx.nkinds);
+	cx.kinds = kinds;
+	for (size_t i = 0; !rc && i < ZRZ_ARRAY_LEN(sources); i++)
+		rc = sources[i](&cx);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- in the app ---- */
+
+int notice_list(struct db *db, struct arena *a, int64_t user_id, bool unread_only,
+		int64_t offset, int64_t limit, struct notice **items, int *n, int64_t *total,
+		int64_t *unread)
+{
+	return store_notice_list(db, a, user_id, unread_only, offset, limit, items, n, total,
+				 unread);
+}
+
+int notice_unread(struct db *db, int64_t user_id, int64_t *count)
+{
+	return store_notice_unread(db, user_id, count);
+}
+
+int notice_mark_read(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		     int64_t *marked)
+{
+	bool visible = false;
+	int rc = store_notice_visible(db, who->user_id, id, &visible);
+	if (rc)
+		return rc;
+	if (!visible)
+		return ZRZ_ENOTFOUND;
+	struct notice n;
+	rc = store_notice_get(db, a, id, &n);
+	if (!rc)
+		rc = store_notice_mark(db, id, who->user_id, time_now(), marked);
+	if (rc || !*marked)
+		return rc;
+	return audit_log(db, who, n.org_id, "notice.read", "notice", id, NULL);
+}
+
+int notice_mark_all(struct db *db, const struct actor *who, int64_t *marked)
+{
+	int rc = store_notice_mark_all(db, who->user_id, time_now(), marked);
+	if (rc || !*marked)
+		return rc;
+	return audit_log(db, who, 0, "notice.read_all", "notice", 0,
+			 json_pack("{s:I}", "count", (json_int_t)*marked));
+}
+
+json_t *notice_json(const struct notice *n)
+{
+	char at[32];
+	time_format_rfc3339(n->created_at, at, sizeof(at));
+	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "id",
+			 (json_int_t)n->id, "org_id", (json_int_t)n->org_id, "org_name",
+			 n->org_name, "kind", n->kind, "event_key", n->event_key, "title",
+			 n->title, "body", n->body, "link", n->link, "created_at", at, "read",
+			 n->read);
+}
+
+/* ---- channels ---- */
+
+static bool url_ok(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	CURLU *u = curl_url();
+	if (!u)
+		return false;
+	char *scheme = NULL, *host = NULL;
+	bool ok = curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		  (!strcmp(scheme, "http") || !strcmp(scheme, "https")) && host && *host &&
+		  ((!strncmp(s, "http://", 7) && s[7] != '/') ||
+		   (!strncmp(s, "https://", 8) && s[8] != '/'));
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static bool email_char(char c, bool domain)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '.' || c == '-')
+		return true;
+	return !domain && c && strchr("!#$%&'*+/=?^_`{|}~", c);
+}
+
+/* One address, s..s+n, with no spaces around it. */
+static bool email_ok(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+	if (!at || n > 254)
+		return false;
+	size_t local = (size_t)(at - s), dom = n - local - 1;
+	if (!local || local > 64 || dom < 3 || !memchr(at + 1, '.', dom))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool in_domain = s + i > at;
+		if (s + i == at)
+			continue;
+		if (!email_char(s[i], in_domain))
+			return false;
+		if (s[i] == '.' && (i + 1 == n || s[i + 1] == '.' || s[i + 1] == '@' || i == 0 ||
+				    s[i - 1] == '@'))
+			return false;
+	}
+	return at[1] != '-' && s[n - 1] != '-';
+}
+
+int channel_emails(const char *list, void (*fn)(void *ctx, const char *addr, size_t n),
+		   void *ctx)
+{
+	int count = 0;
+	const char *p = list;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (!email_ok(p, n))
+			return -1;
+		if (fn)
+			fn(ctx, p, n);
+		count++;
+		if (!end)
+			return count;
+		p = end + 1;
+	}
+}
+
+int channel_check(const struct notify_channel *c, struct derr *e)
+{
+	bool known = false;
+	for (int i = 0; c->kind && channel_kinds[i]; i++)
+		known |= !strcmp(c->kind, channel_kinds[i]);
+	if (!known)
+		return derr_set(e, ZRZ_EINVAL, "kind", "类型应为 wecom、dingtalk 或 email");
+	if (!c->name || str_blank(c->name))
+		return derr_set(e, ZRZ_EINVAL, "name", "名称不能为空");
+	if (!c->target || !*c->target)
+		return derr_set(e, ZRZ_EINVAL, "target", "请填写地址");
+	if (!strcmp(c->kind, "email")) {
+		int n = channel_emails(c->target, NULL, NULL);
+		if (n < 0)
+			return derr_set(e, ZRZ_EINVAL, "target",
+					"电子邮件地址不正确（多个地址用英文逗号分隔）");
+		if (n > CHANNEL_EMAILS_MAX)
+			return derr_set(e, ZRZ_EINVAL, "target", "电子邮件地址最多 20 个");
+	} else if (!url_ok(c->target)) {
+		return derr_set(e, ZRZ_EINVAL, "target",
+				"机器人地址应为以 http:// 或 https:// 开头、带主机名的网址");
+	}
+	if (c->secret) {
+		if (strcmp(c->kind, "dingtalk"))
+			return derr_set(e, ZRZ_EINVAL, "secret", "只有钉钉机器人可以设置加签密钥");
+		if (!*c->secret)
+			return derr_set(e, ZRZ_EINVAL, "secret", "加签密钥不能为空");
+		for (const char *p = c->secret; *p; p++)
+			if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+				return derr_set(e, ZRZ_EINVAL, "secret",
+						"加签密钥只能包含英文字母、数字和符号");
+	}
+	return ZRZ_OK;
+}
+
+int channel_get(struct db *db, struct arena *a, int64_t id, struct notify_channel *out)
+{
+	return store_channel_get(db, a, id, out);
+}
+
+int channel_list(struct db *db, struct arena *a, int64_t org_id,
+		 struct notify_channel **items, int *n)
+{
+	return store_channel_list(db, a, org_id, false, items, n);
+}
+
+/* What the audit trail keeps of a channel: never its secret. */
+static json_t *channel_audit(const struct notify_channel *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "kind", c->kind, "name", c->name, "target",
+			 c->target, "active", c->active, "secret_set", c->secret != NULL);
+}
+
+int channel_create(struct db *db, struct arena *a, const struct actor *who,
+		   const struct notify_channel *c, struct notify_channel *out, struct derr *e)
+{
+	int rc = channel_check(c, e);
+	if (rc)
+		return rc;
+	int64_t id;
+	rc = store_channel_insert(db, c, time_now(), &id);
+	if (!rc)
+		rc = store_channel_get(db, a, id, out);
+	if (rc)
+		return rc;
+	return audit_log(db, who, c->org_id, "notify_channel.create", "notify_channel", id,
+			 channel_audit(c));
+}
+
+int channel_update(struct db *db, struct arena *a, const struct actor *who,
+		   const struct notify_channel *c, struct notify_channel *out, struct derr *e)
+{
+	int rc = channel_check(c, e);
+	if (rc)
+		return rc;
+	rc = store_channel_update(db, c, time_now());
+	if (!rc)
+		rc = store_channel_get(db, a, c->id, out);
+	if (rc)
+		return rc;
+	return audit_log(db, who, c->org_id, "notify_channel.update", "notify_channel", c->id,
+			 channel_audit(c));
+}
+
+int channel_delete(struct db *db, const struct actor *who, const struct notify_channel *c)
+{
+	int rc = store_channel_delete(db, c->id, time_now());
+	if (rc)
+		return rc;
+	return audit_log(db, who, c->org_id, "notify_channel.delete", "notify_channel", c->id,
+			 channel_audit(c));
+}
+
+int channel_test(struct db *db, const struct actor *who, const struct notify_channel *c,
+		 int64_t *delivery_id)
+{
+	int rc = store_delivery_insert(db, 0, c->id, time_now(), delivery_id);
+	if (rc)
+		return rc;
+	return audit_log(db, who, c->org_id, "notify_channel.test", "notify_channel", c->id,
+			 json_pack("{s:I}", "delivery_id", (json_int_t)*delivery_id));
+}
+
+json_t *channel_json(const struct notify_channel *c)
+{
+	char at[32], up[32];
+	time_format_rfc3339(c->created_at, at, sizeof(at));
+	time_format_rfc3339(c->updated_at, up, sizeof(up));
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "id",
+			      (json_int_t)c->id, "org_id", (json_int_t)c->org_id, "kind", c->kind,
+			      "name", c->name, "target", c->target, "active", c->active,
+			      "secret_set", c->secret != NULL, "created_at", at, "updated_at", up);
+	/* Enough to recognize a long secret, never enough to use it. */
+	size_t n = c->secret ? strlen(c->secret) : 0;
+	json_object_set_new(j, "secret_hint",
+			    n >= 16 ? json_sprintf("****%s", c->secret + n - 4) : json_null());
+	return j;
+}
+
+int delivery_list(struct db *db, struct arena *a, int64_t channel_id, int64_t offset,
+		  int64_t limit, struct notice_delivery **items, int *n, int64_t *total)
+{
+	return store_delivery_list(db, a, channel_id, offset, limit, items, n, total);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char s[32];
+	time_format_rfc3339(t, s, sizeof(s));
+	return json_string(s);
+}
+
+json_t *delivery_json(const struct notice_delivery *d)
+{
+	json_t *log = json_array();
+	for (int i = 0; i < d->nlog; i++) {
+		const struct notice_attempt *x = &d->log[i];
+		json_array_append_new(
+			log, json_pack("{s:I, s:o, s:b, s:o, s:s?}", "attempt", (json_int_t)x->attempt,
+				       "at", time_or_null(x->at), "ok", x->ok, "status",
+				       x->status ? json_integer(x->status) : json_null(), "error",
+				       x->error));
+	}
+	return json_pack("{s:I, s:o, s:s?, s:b, s:I, s:I, s:s, s:o, s:o, s:s?, s:o, s:o, s:o}", "id",
+			 (json_int_t)d->id, "notice_id",
+			 d->notice_id ? json_integer(d->notice_id) : json_null(), "notice_title",
+			 d->notice_title, "test", d->notice_id == 0, "channel_id",
+			 (json_int_t)d->channel_id, "attempts", (json_int_t)d->attempts, "state",
+			 d->state, "next_at",
+			 strcmp(d->state, "pending") ? json_null() : time_or_null(d->next_at),
+			 "last_status", d->last_status ? json_integer(d->last_status) : json_null(),
+			 "last_error", d->last_error, "sent_at", time_or_null(d->sent_at),
+			 "created_at", time_or_null(d->created_at), "log", log);
+}
