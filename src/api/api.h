@@ -91,5 +91,9 @@ int api_obligation_delete(struct req *r);
 int api_compliance(struct req *r);
 int api_obligation_template_list(struct req *r);
 int api_obligation_adopt(struct req *r);
+int api_attachment_upload(struct req *r);
+int api_attachment_list(struct req *r);
+int api_attachment_download(struct req *r);
+int api_attachment_delete(struct req *r);
 
 #endif

@@ -58,5 +58,10 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/obligations/{id}", api_obligation_delete, 0, 0},
 	{"GET", "/api/v1/obligation-templates", api_obligation_template_list, 0, 0},
 	{"GET", "/api/v1/compliance", api_compliance, 0, 0},
+	/* Uploads: body cap 0 is the server's upload cap (serve --max-upload). */
+	{"GET", "/api/v1/records/{id}/attachments", api_attachment_list, 0, 0},
+	{"POST", "/api/v1/records/{id}/attachments", api_attachment_upload, ROUTE_RAW_BODY, 0},
+	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
+	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

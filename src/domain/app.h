@@ -15,6 +15,7 @@
 #include "store/model.h"
 
 struct arena;
+struct attachment_sniffer;
 struct db;
 struct store;
 
@@ -34,6 +35,7 @@ struct app {
 	struct store *store;
 	struct settings settings;
 	bool tls;
+	struct attachment_sniffer *sniffer; /* file types by content (attachment.h) */
 };
 
 /*

@@ -63,7 +63,7 @@ int store_record_kind_get(struct db *db, struct arena *a, const char *code,
 	"r.id, r.org_id, r.kind, k.name, r.date, r.title, r.place, r.host, r.participants, " \
 	"coalesce(r.expected, -1), coalesce(r.attended, -1), r.absentees, r.agenda, "       \
 	"r.minutes, r.resolutions, coalesce(r.created_by, 0), r.created_at, r.updated_at, " \
-	"coalesce(r.deleted_at, 0), r.version"
+	"coalesce(r.deleted_at, 0), r.version, r.attachments"
 
 static void read_record(struct db_stmt *st, struct arena *a, struct record *r)
 {
@@ -87,6 +87,7 @@ static void read_record(struct db_stmt *st, struct arena *a, struct record *r)
 	r->updated_at = db_col_int64(st, 17);
 	r->deleted_at = db_col_int64(st, 18);
 	r->version = db_col_int64(st, 19);
+	r->attachments = db_col_int64(st, 20);
 }
 
 static const char SQL_RECORD_GET[] = "SELECT " RECORD_COLS " FROM record r "
@@ -212,7 +213,8 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 /* One statement serves every filter: ?1 org id (0: any), ?2/?3 the path
  * range (NULL: any), ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over
  * title and minutes (lower() on both sides, as users are searched), ?8 1
- * for the deleted records, 0 for the live ones. */
+ * for the deleted records, 0 for the live ones, ?9 1 for records with
+ * attachments, -1 for those without, 0 for either (the counter column). */
 #define RECORD_WHERE                                                                        \
 	" FROM record r JOIN record_kind k ON k.code = r.kind"                               \
 	" WHERE (?1 = 0 OR r.org_id = ?1)"                                                   \
@@ -222,9 +224,10 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	" AND (?6 IS NULL OR r.date <= ?6)"                                                  \
 	" AND (?7 IS NULL OR lower(r.title) LIKE ?7 ESCAPE '\\'"                             \
 	" OR lower(coalesce(r.minutes, '')) LIKE ?7 ESCAPE '\\')"                            \
-	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"
+	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"  \
+	" AND (?9 = 0 OR (?9 = 1 AND r.attachments > 0) OR (?9 = -1 AND r.attachments = 0))"
 static const char SQL_RECORD_LIST[] = "SELECT " RECORD_COLS RECORD_WHERE
-				      " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10";
+				      " ORDER BY r.date DESC, r.id DESC LIMIT ?10 OFFSET ?11";
 static const char SQL_RECORD_COUNT[] = "SELECT count(*)" RECORD_WHERE;
 
 static const char *like_pattern(struct arena *a, const char *q)
@@ -257,6 +260,7 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct record
 	db_bind_text(st, 6, f->to);
 	db_bind_text(st, 7, like);
 	db_bind_int64(st, 8, f->deleted ? 1 : 0);
+	db_bind_int64(st, 9, f->has_attachments);
 }
 
 int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
@@ -276,8 +280,8 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
-	db_bind_int64(st, 9, limit);
-	db_bind_int64(st, 10, offset);
+	db_bind_int64(st, 10, limit);
+	db_bind_int64(st, 11, offset);
 	int cap = 0;
 	*n = 0;
 	*items = NULL;
