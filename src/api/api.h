@@ -94,6 +94,7 @@ int api_obligation_adopt(struct req *r);
 int api_attachment_upload(struct req *r);
 int api_attachment_list(struct req *r);
 int api_attachment_download(struct req *r);
+int api_attachment_thumbnail(struct req *r);
 int api_attachment_delete(struct req *r);
 
 #endif

@@ -52,19 +52,11 @@ static int editable_record(struct req *r, struct db *db, int64_t id, struct reco
 	return ZRZ_OK;
 }
 
-struct upload {
-	const char *name;
-	const char *mime;
-	const char *data;
-	size_t len;
-};
-
-/* The files among the parts of the request, each named and typed by its
- * content. */
+/* The files among the parts of the request, each named, typed by its
+ * content, hashed and given a thumbnail when it is a photo. */
 static int read_files(struct req *r, const struct multipart_part *parts, int nparts,
-		      struct upload **files, int *n)
+		      struct attachment_file **files, int *n)
 {
-	int rc;
 	*files = arena_alloc(r->arena, sizeof(**files) * (size_t)nparts);
 	*n = 0;
 	for (int i = 0; i < nparts; i++) {
@@ -79,16 +71,11 @@ static int read_files(struct req *r, const struct multipart_part *parts, int npa
 		if (!p->filename)
 			return req_fail(r, ZRZ_EINVAL, "file",
 					"“file” 部分应为上传的文件（需有文件名）");
-		struct upload *u = &(*files)[(*n)++];
 		struct derr e = {0};
-		rc = attachment_name_check(p->filename, &u->name, &e);
-		if (!rc)
-			rc = attachment_sniff(api_app(r), r->arena, u->name, p->data, p->len,
-					      &u->mime, &e);
+		int rc = attachment_prepare(api_app(r), r->arena, p->filename, p->data, p->len,
+					    &(*files)[(*n)++], &e);
 		if (rc)
 			return api_fail(r, rc, &e);
-		u->data = p->data;
-		u->len = p->len;
 	}
 	return ZRZ_OK;
 }
@@ -110,7 +97,7 @@ int api_attachment_upload(struct req *r)
 	if (rc)
 		return rc;
 	struct multipart_part *parts;
-	struct upload *files;
+	struct attachment_file *files;
 	int nparts, n;
 	rc = req_multipart(r, ATTACHMENT_FILES_MAX, &parts, &nparts);
 	if (!rc)
@@ -128,8 +115,8 @@ int api_attachment_upload(struct req *r)
 		struct attachment t;
 		bool existed;
 		struct derr e = {0};
-		rc = attachment_add(db, r->arena, &api_who(r)->actor, &rec, files[i].name,
-				    files[i].mime, files[i].data, files[i].len, &t, &existed, &e);
+		rc = attachment_add(db, r->arena, &api_who(r)->actor, &rec, &files[i], &t, &existed,
+				    &e);
 		if (rc)
 			return api_fail(r, rc, &e);
 		json_t *j = attachment_json(&t);
@@ -207,32 +194,44 @@ static bool etag_matches(const char *header, const char *etag)
 	return false;
 }
 
-int api_attachment_download(struct req *r)
+/* Load live attachment :id whose record the caller sees. */
+static int visible_attachment(struct req *r, struct db *db, struct attachment *t)
 {
 	int64_t aid;
 	int rc = req_param_id(r, "id", &aid);
 	if (rc)
 		return rc;
-	struct db *db;
-	rc = api_db(r, &db);
-	if (rc)
-		return rc;
-	struct attachment t;
-	rc = attachment_get(db, r->arena, aid, &t);
-	if (rc == ZRZ_ENOTFOUND || (!rc && t.deleted_at))
+	rc = attachment_get(db, r->arena, aid, t);
+	if (rc == ZRZ_ENOTFOUND || (!rc && t->deleted_at))
 		return req_fail(r, ZRZ_ENOTFOUND, "id", NO_ATTACHMENT);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
 	struct record rec;
 	struct org o;
-	rc = record_of(r, db, t.record_id, "id", NO_ATTACHMENT, &rec, &o);
-	if (rc)
-		return rc;
-	/* The content never changes under its hash: it is the entity tag. */
-	const char *etag = arena_printf(r->arena, "\"%s\"", t.sha256);
+	return record_of(r, db, t->record_id, "id", NO_ATTACHMENT, &rec, &o);
+}
+
+/* Headers of a content named by its hash; true when the client has it. */
+static bool not_modified(struct req *r, const struct attachment *t, const char *suffix)
+{
+	/* The bytes never change under their hash: it is the entity tag. */
+	const char *etag = arena_printf(r->arena, "\"%s%s\"", t->sha256, suffix);
 	req_add_header(r, "ETag", etag);
 	req_add_header(r, "Cache-Control", "private, no-cache");
-	if (etag_matches(req_header(r, "If-None-Match"), etag))
+	return etag_matches(req_header(r, "If-None-Match"), etag);
+}
+
+int api_attachment_download(struct req *r)
+{
+	struct db *db;
+	int rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct attachment t;
+	rc = visible_attachment(r, db, &t);
+	if (rc)
+		return rc;
+	if (not_modified(r, &t, ""))
 		return req_reply_bytes(r, 304, NULL, "", 0);
 	const void *data;
 	size_t n;
@@ -241,6 +240,31 @@ int api_attachment_download(struct req *r)
 		return req_fail(r, rc, NULL, NULL);
 	req_add_header(r, "Content-Disposition", disposition(r->arena, t.name));
 	return req_reply_bytes(r, 200, t.mime, data, n);
+}
+
+int api_attachment_thumbnail(struct req *r)
+{
+	struct db *db;
+	int rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct attachment t;
+	rc = visible_attachment(r, db, &t);
+	if (rc)
+		return rc;
+	if (!t.has_thumbnail)
+		return req_fail(r, ZRZ_ENOTFOUND, "id", "该附件没有缩略图");
+	if (not_modified(r, &t, "-thumb"))
+		return req_reply_bytes(r, 304, NULL, "", 0);
+	const void *data;
+	const char *mime;
+	size_t n;
+	rc = attachment_thumbnail(db, r->arena, &t, &data, &n, &mime);
+	if (rc == ZRZ_ENOTFOUND)
+		return req_fail(r, rc, "id", "该附件没有缩略图");
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	return req_reply_bytes(r, 200, mime, data, n);
 }
 
 int api_attachment_delete(struct req *r)

@@ -63,5 +63,6 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/records/{id}/attachments", api_attachment_upload, ROUTE_RAW_BODY, 0},
 	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
 	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
+	{"GET", "/api/v1/attachments/{id}/thumbnail", api_attachment_thumbnail, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

@@ -18,6 +18,7 @@
 #include "core/ztime.h"
 #include "domain/attachment.h"
 #include "domain/audit.h"
+#include "domain/thumbnail.h"
 #include "store/repo.h"
 
 #include <magic.h>
@@ -189,7 +190,7 @@ int attachment_name_check(const char *raw, const char **out, struct derr *e)
 	return ZRZ_OK;
 }
 
-const char *attachment_sha256(struct arena *a, const void *data, size_t n)
+static const char *sha256_hex(struct arena *a, const void *data, size_t n)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
@@ -205,15 +206,37 @@ const char *attachment_sha256(struct arena *a, const void *data, size_t n)
 	return hex;
 }
 
+int attachment_prepare(struct app *app, struct arena *a, const char *raw_name, const void *data,
+		       size_t n, struct attachment_file *out, struct derr *e)
+{
+	memset(out, 0, sizeof(*out));
+	struct attachment_content *c = &out->content;
+	int rc = attachment_name_check(raw_name, &out->name, e);
+	if (!rc)
+		rc = attachment_sniff(app, a, out->name, data, n, &c->mime, e);
+	if (rc)
+		return rc;
+	c->data = data;
+	c->size = n;
+	c->sha256 = sha256_hex(a, data, n);
+	/* No thumbnail is no reason to refuse the photo itself. */
+	if (thumbnail_make(a, c->mime, data, n, &c->thumb, &c->thumb_size, &c->thumb_mime)) {
+		c->thumb = NULL;
+		c->thumb_size = 0;
+		c->thumb_mime = NULL;
+	}
+	return ZRZ_OK;
+}
+
 int attachment_add(struct db *db, struct arena *a, const struct actor *who,
-		   const struct record *rec, const char *name, const char *mime, const void *data,
-		   size_t n, struct attachment *out, bool *existed, struct derr *e)
+		   const struct record *rec, const struct attachment_file *f,
+		   struct attachment *out, bool *existed, struct derr *e)
 {
 	*existed = false;
 	if (rec->deleted_at)
 		return derr_set(e, ZRZ_ECONFLICT, "id", "记录已删除，请先恢复再上传附件");
-	const char *sha = attachment_sha256(a, data, n);
-	int rc = store_attachment_find_live(db, a, rec->id, sha, out);
+	const struct attachment_content *c = &f->content;
+	int rc = store_attachment_find_live(db, a, rec->id, c->sha256, out);
 	if (!rc) {
 		*existed = true;
 		return ZRZ_OK;
@@ -222,20 +245,22 @@ int attachment_add(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	int64_t now = time_now();
 	bool stored;
-	rc = store_attachment_content_exists(db, sha, &stored);
+	rc = store_attachment_content_exists(db, c->sha256, &stored);
 	if (!rc && !stored)
-		rc = store_attachment_content_insert(db, sha, mime, data, n, now);
+		rc = store_attachment_content_insert(db, c, now);
 	int64_t id = 0;
 	if (!rc)
-		rc = store_attachment_insert(db, rec->id, sha, name, who->user_id, now, &id);
+		rc = store_attachment_insert(db, rec->id, c->sha256, f->name, who->user_id, now,
+					     &id);
 	if (!rc)
 		rc = store_attachment_get(db, a, id, out);
 	if (rc)
 		return rc;
 	return audit_log(db, who, rec->org_id, "attachment.create", "attachment", id,
 			 json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "record_id",
-				   (json_int_t)rec->id, "name", name, "sha256", sha, "mime",
-				   out->mime, "size", (json_int_t)out->size, "stored", !stored));
+				   (json_int_t)rec->id, "name", f->name, "sha256", c->sha256,
+				   "mime", out->mime, "size", (json_int_t)out->size, "stored",
+				   !stored));
 }
 
 int attachment_get(struct db *db, struct arena *a, int64_t id, struct attachment *out)
@@ -254,6 +279,12 @@ int attachment_data(struct db *db, struct arena *a, const struct attachment *t, 
 {
 	int rc = store_attachment_content_data(db, a, t->sha256, data, n);
 	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
+}
+
+int attachment_thumbnail(struct db *db, struct arena *a, const struct attachment *t,
+			 const void **data, size_t *n, const char **mime)
+{
+	return store_attachment_content_thumb(db, a, t->sha256, data, n, mime);
 }
 
 int attachment_remove(struct db *db, const struct actor *who, const struct record *rec,
@@ -275,9 +306,9 @@ json_t *attachment_json(const struct attachment *t)
 {
 	char at[32];
 	time_format_rfc3339(t->created_at, at, sizeof(at));
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:s}", "id", (json_int_t)t->id,
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:s, s:b}", "id", (json_int_t)t->id,
 			 "record_id", (json_int_t)t->record_id, "name", t->name, "mime", t->mime,
 			 "size", (json_int_t)t->size, "sha256", t->sha256, "created_by",
 			 t->created_by ? json_integer(t->created_by) : json_null(), "created_at",
-			 at);
+			 at, "has_thumbnail", t->has_thumbnail);
 }

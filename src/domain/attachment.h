@@ -42,21 +42,33 @@ int attachment_name_check(const char *raw, const char **out, struct derr *e);
 int attachment_sniff(struct app *app, struct arena *a, const char *name, const void *data, size_t n,
 		     const char **mime, struct derr *e);
 
-/* SHA-256 of data as 64 lowercase hex digits (arena). */
-const char *attachment_sha256(struct arena *a, const void *data, size_t n);
+/* An uploaded file made ready to store. */
+struct attachment_file {
+	const char *name;                  /* as attachment_name_check made it */
+	struct attachment_content content; /* bytes, type, SHA-256, thumbnail */
+};
 
 /*
- * Attach data (of type mime, checked by attachment_sniff) to the live record
- * rec under name, in the caller's write transaction: stores the content
- * unless its hash is stored already, links it, counts it on the record and
- * audits attachment.create.  When rec already has a live attachment with
- * the same content, that one is returned in *out with *existed set and
- * nothing changes (a second click on "upload" makes no duplicate).
- * ZRZ_ECONFLICT for a deleted record.
+ * Check and prepare one uploaded file before any transaction starts: its
+ * name (attachment_name_check), its type by content (attachment_sniff),
+ * its SHA-256 and, for a photo, a thumbnail (thumbnail.h; none when one
+ * cannot be made).  data stays the caller's and must outlive *out.  Errors
+ * as those functions give them.
+ */
+int attachment_prepare(struct app *app, struct arena *a, const char *raw_name, const void *data,
+		       size_t n, struct attachment_file *out, struct derr *e);
+
+/*
+ * Attach the prepared file f to the live record rec, in the caller's write
+ * transaction: stores its content unless that hash is stored already,
+ * links it, counts it on the record and audits attachment.create.  When rec
+ * already has a live attachment with the same content, that one is
+ * returned in *out with *existed set and nothing changes (a second click on
+ * "upload" makes no duplicate).  ZRZ_ECONFLICT for a deleted record.
  */
 int attachment_add(struct db *db, struct arena *a, const struct actor *who,
-		   const struct record *rec, const char *name, const char *mime, const void *data,
-		   size_t n, struct attachment *out, bool *existed, struct derr *e);
+		   const struct record *rec, const struct attachment_file *f,
+		   struct attachment *out, bool *existed, struct derr *e);
 
 /* Attachment id, live or removed (ZRZ_ENOTFOUND when there is none). */
 int attachment_get(struct db *db, struct arena *a, int64_t id, struct attachment *out);
@@ -66,6 +78,10 @@ int attachment_list(struct db *db, struct arena *a, int64_t record_id, struct at
 /* The bytes of t (arena). */
 int attachment_data(struct db *db, struct arena *a, const struct attachment *t, const void **data,
 		    size_t *n);
+/* The thumbnail of t (arena), *mime its type; ZRZ_ENOTFOUND when t has
+ * none. */
+int attachment_thumbnail(struct db *db, struct arena *a, const struct attachment *t,
+			 const void **data, size_t *n, const char **mime);
 /* Remove live attachment t of record rec (soft), uncount it, audit
  * attachment.delete.  ZRZ_ECONFLICT when it is removed already. */
 int attachment_remove(struct db *db, const struct actor *who, const struct record *rec,

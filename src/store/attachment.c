@@ -27,21 +27,27 @@ int store_attachment_content_exists(struct db *db, const char *sha256, bool *exi
 }
 
 static const char SQL_CONTENT_INSERT[] =
-    "INSERT INTO attachment_content (sha256, mime, size, data, created_at) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING";
+    "INSERT INTO attachment_content (sha256, mime, size, data, thumb, thumb_mime, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING";
 
-int store_attachment_content_insert(struct db *db, const char *sha256, const char *mime,
-				    const void *data, size_t size, int64_t now)
+int store_attachment_content_insert(struct db *db, const struct attachment_content *c, int64_t now)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, SQL_CONTENT_INSERT, &st);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, sha256);
-	db_bind_text(st, 2, mime);
-	db_bind_int64(st, 3, (int64_t)size);
-	db_bind_blob(st, 4, data, size);
-	db_bind_int64(st, 5, now);
+	db_bind_text(st, 1, c->sha256);
+	db_bind_text(st, 2, c->mime);
+	db_bind_int64(st, 3, (int64_t)c->size);
+	db_bind_blob(st, 4, c->data, c->size);
+	if (c->thumb) {
+		db_bind_blob(st, 5, c->thumb, c->thumb_size);
+		db_bind_text(st, 6, c->thumb_mime);
+	} else {
+		db_bind_null(st, 5);
+		db_bind_text(st, 6, NULL);
+	}
+	db_bind_int64(st, 7, now);
 	rc = db_run(st);
 	/* Preparing again clears the bindings: drop the bound copy of the bytes
 	 * now rather than when the statement is next used, as it may be
@@ -51,6 +57,29 @@ int store_attachment_content_insert(struct db *db, const char *sha256, const cha
 }
 
 static const char SQL_CONTENT_DATA[] = "SELECT data FROM attachment_content WHERE sha256 = ?";
+static const char SQL_CONTENT_THUMB[] =
+    "SELECT thumb, thumb_mime FROM attachment_content WHERE sha256 = ? AND thumb IS NOT NULL";
+
+/* Run st (one row wanted): its blob column 0 copied into the arena, and the
+ * text of column 1 into *text when text is not NULL. */
+static int one_blob(struct db_stmt *st, struct arena *a, const void **data, size_t *size,
+		    const char **text)
+{
+	int rc = db_step(st);
+	if (rc != ZRZ_ROW)
+		return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+	size_t n = 0;
+	const void *p = db_col_blob(st, 0, &n);
+	void *copy = arena_alloc(a, n ? n : 1);
+	if (n)
+		memcpy(copy, p, n);
+	if (text)
+		*text = store__text(st, 1, a);
+	db_reset(st);
+	*data = copy;
+	*size = n;
+	return ZRZ_OK;
+}
 
 int store_attachment_content_data(struct db *db, struct arena *a, const char *sha256,
 				  const void **data, size_t *size)
@@ -60,23 +89,23 @@ int store_attachment_content_data(struct db *db, struct arena *a, const char *sh
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, sha256);
-	rc = db_step(st);
-	if (rc != ZRZ_ROW)
-		return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
-	size_t n = 0;
-	const void *p = db_col_blob(st, 0, &n);
-	void *copy = arena_alloc(a, n ? n : 1);
-	if (n)
-		memcpy(copy, p, n);
-	db_reset(st);
-	*data = copy;
-	*size = n;
-	return ZRZ_OK;
+	return one_blob(st, a, data, size, NULL);
+}
+
+int store_attachment_content_thumb(struct db *db, struct arena *a, const char *sha256,
+				   const void **data, size_t *size, const char **mime)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_CONTENT_THUMB, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, sha256);
+	return one_blob(st, a, data, size, mime);
 }
 
 #define ATTACHMENT_COLS                                                                            \
 	"t.id, t.record_id, t.sha256, t.name, c.mime, c.size, coalesce(t.created_by, 0), "         \
-	"t.created_at, coalesce(t.deleted_at, 0)"
+	"t.created_at, coalesce(t.deleted_at, 0), c.thumb IS NOT NULL"
 #define ATTACHMENT_FROM " FROM record_attachment t JOIN attachment_content c ON c.sha256 = t.sha256"
 
 static void read_attachment(struct db_stmt *st, struct arena *a, struct attachment *t)
@@ -90,6 +119,7 @@ static void read_attachment(struct db_stmt *st, struct arena *a, struct attachme
 	t->created_by = db_col_int64(st, 6);
 	t->created_at = db_col_int64(st, 7);
 	t->deleted_at = db_col_int64(st, 8);
+	t->has_thumbnail = db_col_int64(st, 9) != 0;
 }
 
 static int one_attachment(struct db_stmt *st, struct arena *a, struct attachment *out)

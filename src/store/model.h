@@ -159,6 +159,18 @@ struct record_filter {
 	int has_attachments;  /* 1: with attachments, -1: without, 0: either */
 };
 
+/* The bytes of an attachment, stored once per SHA-256 (hex), with a
+ * thumbnail for photos (thumb NULL: none). */
+struct attachment_content {
+	const char *sha256;
+	const char *mime;
+	const void *data;
+	size_t size;
+	const void *thumb;
+	size_t thumb_size;
+	const char *thumb_mime;
+};
+
 /* An attachment of a record: a link to a content by its SHA-256 (hex),
  * under the file name it was uploaded with. */
 struct attachment {
@@ -168,6 +180,7 @@ struct attachment {
 	const char *name;
 	const char *mime; /* of the content, as sniffed at upload */
 	int64_t size;
+	bool has_thumbnail;
 	int64_t created_by;
 	int64_t created_at;
 	int64_t deleted_at; /* 0: live */

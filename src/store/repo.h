@@ -187,11 +187,14 @@ int store_backup(struct store *s, const char *dest, char *err, size_t errlen);
 /* Is there a content with this SHA-256 (64 lowercase hex digits)? */
 int store_attachment_content_exists(struct db *db, const char *sha256, bool *exists);
 /* Store a content unless one with its hash exists (then nothing changes). */
-int store_attachment_content_insert(struct db *db, const char *sha256, const char *mime,
-				    const void *data, size_t size, int64_t now);
+int store_attachment_content_insert(struct db *db, const struct attachment_content *c,
+				    int64_t now);
 /* The bytes of a content, copied into the arena. */
 int store_attachment_content_data(struct db *db, struct arena *a, const char *sha256,
 				  const void **data, size_t *size);
+/* The thumbnail of a content; ZRZ_ENOTFOUND when it has none. */
+int store_attachment_content_thumb(struct db *db, struct arena *a, const char *sha256,
+				   const void **data, size_t *size, const char **mime);
 /* Attachment id, live or removed. */
 int store_attachment_get(struct db *db, struct arena *a, int64_t id, struct attachment *out);
 /* The live attachment of record_id with this content, if any. */

@@ -36,14 +36,35 @@ RECORDS = "/api/v1/records"
 
 # ---- files, built at test time ----
 
-def png(w=4, h=3, seed=0, pad=0):
-    raw = b"".join(b"\x00" + bytes((x * 40 + y * 7 + seed) % 256 for x in range(w * 3))
+def png(w=4, h=3, seed=0, pad=0, alpha=False, declared=None):
+    """An RGB (RGBA) PNG of w x h; declared=(W, H) writes another size in
+    its header than the pixels it holds."""
+    bpp = 4 if alpha else 3
+    raw = b"".join(b"\x00" + bytes((x * 40 + y * 7 + seed) % 256 for x in range(w * bpp))
                    for y in range(h))
 
     def chunk(t, d):
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"") + b"\x00" * pad)
+    dw, dh = declared or (w, h)
+    ihdr = struct.pack(">IIBBBBB", dw, dh, 8, 6 if alpha else 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b"") + b"\x00" * pad)
+
+
+def image_size(data):
+    """(width, height) of a PNG or a baseline/progressive JPEG."""
+    if data.startswith(b"\x89PNG"):
+        return struct.unpack(">II", data[16:24])
+    assert data.startswith(b"\xff\xd8"), data[:4]
+    i = 2
+    while i < len(data):
+        assert data[i] == 0xFF, i
+        marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
+            return w, h
+        i += 2 + length
+    raise AssertionError("no SOF marker")
 
 
 def jpeg():
@@ -196,6 +217,7 @@ def test_upload_and_list():
     assert a["sha256"] == hashlib.sha256(photo).hexdigest(), a
     assert (b["name"], b["mime"]) == ("会议记录.pdf", "application/pdf"), b
     assert a["record_id"] == IDS["r1"] and a["duplicate"] is False, a
+    assert a["has_thumbnail"] is True and b["has_thumbnail"] is False, j
     IDS["photo"], IDS["minutes"] = a["id"], b["id"]
     lst = ok(c("office_a").get("%s/%d/attachments" % (RECORDS, IDS["r1"])))
     assert [x["id"] for x in lst["items"]] == [a["id"], b["id"]], lst
@@ -350,6 +372,42 @@ def test_download():
     assert c("sec_root").get("/api/v1/attachments/%d" % IDS["photo"]).status == 200
 
 
+def test_thumbnails():
+    cl = c("office_a")
+    j = ok(upload(cl, IDS["r2"], [("file", "全景.png", png(600, 400, seed=5)),
+                                  ("file", "标志.png", png(40, 300, seed=6, alpha=True)),
+                                  ("file", "巨幅.png", png(8, 8, declared=(40000, 40000))),
+                                  ("file", "超限.png", png(8, 8, declared=(5000, 4000)))]),
+           201)
+    wide, logo, huge, over = j["items"]
+    assert wide["has_thumbnail"] and logo["has_thumbnail"], j
+    # Declared too big (over 30,000 on a side; over 16 million pixels for
+    # PNG): stored, no thumbnail, and the server did not decode it (a
+    # 40000 x 40000 image would take 6 GB; the request would not be quick).
+    assert huge["mime"] == "image/png" and not huge["has_thumbnail"], huge
+    assert not over["has_thumbnail"], over
+    r = cl.get("/api/v1/attachments/%d/thumbnail" % wide["id"])
+    assert r.status == 200 and r.header("Content-Type") == "image/jpeg", r
+    assert image_size(r.body) == (256, 170), image_size(r.body)
+    etag = r.header("ETag")
+    assert etag and etag != '"%s"' % wide["sha256"], r.headers
+    r2 = cl.get("/api/v1/attachments/%d/thumbnail" % wide["id"], headers={"If-None-Match": etag})
+    assert r2.status == 304, r2
+    r = c("viewer_a").get("/api/v1/attachments/%d/thumbnail" % logo["id"])
+    assert r.status == 200 and r.header("Content-Type") == "image/png", r
+    assert image_size(r.body) == (34, 256), image_size(r.body)
+    # A small photo is not enlarged.
+    r = cl.get("/api/v1/attachments/%d/thumbnail" % IDS["photo"])
+    assert r.status == 200 and image_size(r.body) == (4, 3), r
+    check_error(cl.get("/api/v1/attachments/%d/thumbnail" % huge["id"]), 404, "not_found", "id")
+    check_error(cl.get("/api/v1/attachments/%d/thumbnail" % IDS["minutes"]), 404, "not_found",
+                "id")
+    check_error(c("office_b").get("/api/v1/attachments/%d/thumbnail" % wide["id"]), 404,
+                "not_found", "id")
+    assert S.sql("SELECT count(*) FROM attachment_content WHERE sha256 = ? AND thumb IS NULL",
+                 (huge["sha256"],))[0][0] == 1
+
+
 def test_scope():
     path = "%s/%d/attachments" % (RECORDS, IDS["r1"])
     other = c("office_b")
@@ -461,7 +519,7 @@ def main():
         SMALL = {"srv": small, "office": office, "record": r.json["id"]}
         rc = run([test_upload_and_list, test_office_formats_accepted_by_content,
                   test_wrong_type_415_nothing_stored, test_too_big_413_nothing_stored,
-                  test_same_file_stored_once, test_download, test_scope,
+                  test_same_file_stored_once, test_download, test_thumbnails, test_scope,
                   test_bad_requests_write_nothing, test_filter_and_delete])
         small.stop()
         S.stop()

@@ -4,6 +4,8 @@
 -- SHA-256 of the bytes; record_attachment links a record to a content under
 -- the file name it was uploaded with.  Removing an attachment is soft
 -- (deleted_at); the content stays, as the audit trail names it.
+-- A photo's content carries a small thumbnail (thumb, thumb_mime) when one
+-- could be made.
 -- record.attachments counts the live links of each record, kept in the same
 -- transaction as every link change, so "has attachments" never scans.
 
@@ -12,6 +14,8 @@ CREATE TABLE attachment_content (
     mime        TEXT NOT NULL,
     size        INTEGER NOT NULL CHECK (size >= 0),
     data        BLOB NOT NULL,
+    thumb       BLOB,
+    thumb_mime  TEXT,
     created_at  INTEGER NOT NULL
 );
 
