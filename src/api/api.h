@@ -121,5 +121,10 @@ int api_channel_update(struct req *r);
 int api_channel_delete(struct req *r);
 int api_channel_deliveries(struct req *r);
 int api_channel_test(struct req *r);
+int api_attachment_upload(struct req *r);
+int api_attachment_list(struct req *r);
+int api_attachment_download(struct req *r);
+int api_attachment_thumbnail(struct req *r);
+int api_attachment_delete(struct req *r);
 
 #endif

@@ -184,6 +184,14 @@ int api_record_list(struct req *r)
 		rc = req_query_str(r, "q", 50, &f.q);
 	if (!rc)
 		rc = req_query_bool(r, "deleted", &deleted);
+	if (!rc) {
+		/* Absent: records with or without attachments. */
+		bool with;
+		const char *v = req_query(r, "has_attachments");
+		rc = req_query_bool(r, "has_attachments", &with);
+		if (!rc && v && *v)
+			f.has_attachments = with ? 1 : -1;
+	}
 	if (!rc)
 		rc = req_page(r, &offset, &limit);
 	bool xlsx = false;

@@ -89,5 +89,11 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/notify-channels/{id}", api_channel_delete, 0, 0},
 	{"GET", "/api/v1/notify-channels/{id}/deliveries", api_channel_deliveries, 0, 0},
 	{"POST", "/api/v1/notify-channels/{id}/test", api_channel_test, 0, 0},
+	/* Uploads: body cap 0 is the server's upload cap (serve --max-upload). */
+	{"GET", "/api/v1/records/{id}/attachments", api_attachment_list, 0, 0},
+	{"POST", "/api/v1/records/{id}/attachments", api_attachment_upload, ROUTE_RAW_BODY, 0},
+	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
+	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
+	{"GET", "/api/v1/attachments/{id}/thumbnail", api_attachment_thumbnail, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

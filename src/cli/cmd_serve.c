@@ -24,6 +24,7 @@ static void help(void)
 	     "  --web 目录              前端文件目录（默认 web/dist，存在时）\n"
 	     "  --threads N             工作线程数（默认每个 CPU 核心一个）\n"
 	     "  --max-body 字节         JSON 请求体上限（默认 1048576）\n"
+	     "  --max-upload 字节       一次上传附件的请求体上限（默认 20971520）\n"
 	     "  --max-connections N     同时连接数上限（默认 1024）\n"
 	     "  --idle-timeout 分钟     会话空闲超时（默认 30）\n"
 	     "  --session-hours 小时    会话最长时间（默认 12）\n"
@@ -64,6 +65,7 @@ int cmd_serve(int argc, char **argv)
 		{"web", required_argument, NULL, 'w'},
 		{"threads", required_argument, NULL, 't'},
 		{"max-body", required_argument, NULL, 'b'},
+		{"max-upload", required_argument, NULL, 1001},
 		{"max-connections", required_argument, NULL, 'c'},
 		{"idle-timeout", required_argument, NULL, 'i'},
 		{"session-hours", required_argument, NULL, 's'},
@@ -84,6 +86,7 @@ int cmd_serve(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *url = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *web = NULL;
+	int64_t upload = 20 << 20;
 	int64_t threads = 0, body = 1 << 20, conns = 1024, idle = 30, hours = 12, days = 90,
 		failures = 5, minutes = 15, req_timeout = 30, job_interval = 600, pool = 0;
 	bool web_given = false, secure = false;
@@ -114,6 +117,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'b':
 			ok = num_arg("max-body", optarg, 1024, 64 << 20, &body);
+			break;
+		case 1001:
+			ok = num_arg("max-upload", optarg, 1024, (int64_t)256 << 20, &upload);
 			break;
 		case 'c':
 			ok = num_arg("max-connections", optarg, 1, 100000, &conns);
@@ -214,6 +220,7 @@ int cmd_serve(int argc, char **argv)
 		.web_dir = web,
 		.threads = nthreads,
 		.body_cap = (size_t)body,
+		.upload_cap = (size_t)upload,
 		.header_cap = 8 * 1024,
 		.conn_timeout = 60,
 		.request_timeout = (unsigned)req_timeout,

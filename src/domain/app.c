@@ -4,6 +4,7 @@
  */
 #include "core/common.h"
 #include "domain/app.h"
+#include "domain/attachment.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/repo.h"
@@ -39,13 +40,18 @@ int app_open(struct app *app, const char *url, int pool, char *err, size_t errle
 	}
 	app_settings_default(&app->settings);
 	app_notify_default(&app->notify);
-	return store_open(url, pool, &app->store, err, errlen);
+	int rc = store_open(url, pool, &app->store, err, errlen);
+	if (!rc)
+		app->sniffer = attachment_sniffer_new();
+	return rc;
 }
 
 void app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	attachment_sniffer_free(app->sniffer);
+	app->sniffer = NULL;
 }
 
 int app_acquire(struct app *app, struct db **out)

@@ -15,6 +15,7 @@
 #include "store/model.h"
 
 struct arena;
+struct attachment_sniffer;
 struct db;
 struct store;
 
@@ -51,6 +52,7 @@ struct app {
 	struct settings settings;
 	struct notify_settings notify;
 	bool tls;
+	struct attachment_sniffer *sniffer; /* file types by content (attachment.h) */
 };
 
 /*

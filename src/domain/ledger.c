@@ -216,6 +216,7 @@ json_t *ledger_record_json(const struct record *r)
 	json_object_set_new(j, "deleted", json_boolean(r->deleted_at != 0));
 	json_object_set_new(j, "deleted_at", opt_time(r->deleted_at));
 	json_object_set_new(j, "version", json_integer(r->version));
+	json_object_set_new(j, "attachments", json_integer(r->attachments));
 	return j;
 }
 

@@ -31,7 +31,7 @@ struct route {
 	const char *pattern; /* "/api/v1/orgs/{id}" */
 	route_fn handler;
 	unsigned flags;
-	size_t body_cap; /* 0: the server's default JSON cap */
+	size_t body_cap; /* 0: the server's default JSON (or upload) cap */
 };
 
 #define REQ_MAX_PARAMS 4
@@ -95,6 +95,7 @@ struct http_config {
 	const char *web_dir; /* NULL: no static files */
 	int threads;         /* 0: one per core */
 	size_t body_cap;     /* default JSON body cap, bytes */
+	size_t upload_cap;   /* default cap of ROUTE_RAW_BODY routes, bytes */
 	size_t header_cap;   /* sum of header names and values, bytes */
 	unsigned conn_timeout;    /* idle connection timeout, seconds */
 	unsigned request_timeout; /* whole request body deadline, seconds */
@@ -165,6 +166,36 @@ int req_json_bool(struct req *r, json_t *obj, const char *key, bool *out, bool *
 /* A string that must be one of the NULL-terminated values. */
 int req_json_enum(struct req *r, json_t *obj, const char *key, bool required,
 		  const char *const *values, const char **out);
+
+/* ---- multipart/form-data bodies (src/http/multipart.c) ---- */
+
+/* One part of a multipart body.  data points into the request body. */
+struct multipart_part {
+	const char *name;     /* the form field */
+	const char *filename; /* as sent (bytes, not yet checked as text); NULL: none */
+	const char *type;     /* the part's Content-Type; NULL: none */
+	const char *data;
+	size_t len;
+};
+
+/*
+ * The boundary of a "multipart/form-data; boundary=..." content type
+ * (arena-owned).  ZRZ_EMEDIA for another type, ZRZ_EBADREQ when the
+ * boundary is missing, repeated or not 1..70 printable characters.
+ */
+int http_multipart_boundary(struct arena *a, const char *content_type, const char **boundary);
+/*
+ * Split body[0..len) into at most max_parts parts (arena-owned array).
+ * ZRZ_EBADREQ with a Chinese reason in *why (static) when the body is
+ * malformed: no delimiter, lines not ending in CRLF, a part without a
+ * form-data name, headers over 8 KiB, too many parts, or no closing
+ * delimiter.
+ */
+int http_multipart_parse(struct arena *a, const char *boundary, const char *body, size_t len,
+			 int max_parts, struct multipart_part **parts, int *nparts, const char **why);
+/* The request's body as multipart/form-data; 415 for another content type,
+ * 400 when malformed, with the reason recorded on r. */
+int req_multipart(struct req *r, int max_parts, struct multipart_part **parts, int *n);
 
 /* ---- replies ---- */
 

@@ -4,7 +4,9 @@
  * first callback (MHD's req_cls) and freed, arena and all, in the
  * request-completed notification.  Limits are checked here so that every one
  * of them answers with JSON: the header cap (431) and a Content-Length over
- * the route's body cap (413) on the first callback, before any body is read;
+ * the route's body cap (413) on the first callback, before any body is read
+ * (the cap of a route is its own, else the upload cap for ROUTE_RAW_BODY
+ * routes, else the JSON cap);
  * a chunked body that grows past the cap is discarded and answered with 413;
  * a body still arriving after the request deadline gets 408; connections
  * beyond the limit get 503.  MHD's own hard limits sit above ours as a
@@ -160,7 +162,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return send_reply(c, r);
 		}
 		http__route(r, &s->cfg);
-		r->in.cap = r->route && r->route->body_cap ? r->route->body_cap : s->cfg.body_cap;
+		if (r->route && r->route->body_cap)
+			r->in.cap = r->route->body_cap;
+		else if (r->route && (r->route->flags & ROUTE_RAW_BODY))
+			r->in.cap = s->cfg.upload_cap;
+		else
+			r->in.cap = s->cfg.body_cap;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* MHD has already refused a Content-Length that is not plain
@@ -171,6 +178,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			r->close_after = true;
 			http__reply_error(r, ZRZ_ETOOBIG);
 			return send_reply(c, r);
+		}
+		/* A body of announced size is read into one buffer of that size
+		 * (uploads run to megabytes: no doubling and copying). */
+		if (cl && len > 0) {
+			r->body = arena_alloc(a, (size_t)len + 1);
+			r->body_alloc = (size_t)len + 1;
 		}
 		/* Answer on the next call: a reply queued on the first call
 		 * makes MHD close the connection instead of keeping it alive. */
@@ -270,6 +283,8 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 	s->cfg = *cfg;
 	if (!s->cfg.body_cap)
 		s->cfg.body_cap = 1 << 20;
+	if (!s->cfg.upload_cap)
+		s->cfg.upload_cap = 20 << 20;
 	if (!s->cfg.header_cap)
 		s->cfg.header_cap = 8 * 1024;
 	if (!s->cfg.conn_timeout)

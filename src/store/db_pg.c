@@ -174,6 +174,9 @@ static void pg_reset(struct db_stmt *st)
 	struct pg_stmt *p = PGST(st);
 	PQclear(p->res);
 	p->res = NULL;
+	/* A decoded bytea may be megabytes (an attachment): not kept idle. */
+	PQfreemem(p->blob);
+	p->blob = NULL;
 	p->row = -1;
 	p->nrows = 0;
 }

@@ -63,7 +63,7 @@ int store_record_kind_get(struct db *db, struct arena *a, const char *code,
 	"r.id, r.org_id, r.kind, k.name, r.date, r.title, r.place, r.host, r.participants, " \
 	"coalesce(r.expected, -1), coalesce(r.attended, -1), r.absentees, r.agenda, "       \
 	"r.minutes, r.resolutions, coalesce(r.created_by, 0), r.created_at, r.updated_at, " \
-	"coalesce(r.deleted_at, 0), r.version"
+	"coalesce(r.deleted_at, 0), r.version, r.attachments"
 
 static void read_record(struct db_stmt *st, struct arena *a, struct record *r)
 {
@@ -87,6 +87,7 @@ static void read_record(struct db_stmt *st, struct arena *a, struct record *r)
 	r->updated_at = db_col_int64(st, 17);
 	r->deleted_at = db_col_int64(st, 18);
 	r->version = db_col_int64(st, 19);
+	r->attachments = db_col_int64(st, 20);
 }
 
 static const char SQL_RECORD_GET[] = "SELECT " RECORD_COLS " FROM record r "
@@ -216,7 +217,8 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
  * both: ?1 org id (0 for a subtree), ?2/?3 the path range (NULL for a unit),
  * ?4 kind, ?5/?6 the date range, ?7 a LIKE pattern over title and minutes
  * (lower() on both sides, as users are searched), ?8 1 for the deleted
- * records, 0 for the live ones. */
+ * records, 0 for the live ones, ?9 1 for records with attachments, -1 for
+ * those without, 0 for either (the counter column). */
 #define RECORD_FILTER                                                                        \
 	" AND (?2 IS NULL OR r.org_id IN (SELECT o.id FROM org o"                            \
 	" WHERE o.path >= ?2 AND o.path < ?3))"                                              \
@@ -224,11 +226,12 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 	" AND (?6 IS NULL OR r.date <= ?6)"                                                  \
 	" AND (?7 IS NULL OR lower(r.title) LIKE ?7 ESCAPE '\\'"                             \
 	" OR lower(coalesce(r.minutes, '')) LIKE ?7 ESCAPE '\\')"                            \
-	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"
+	" AND ((?8 = 0 AND r.deleted_at IS NULL) OR (?8 = 1 AND r.deleted_at IS NOT NULL))"  \
+	" AND (?9 = 0 OR (?9 = 1 AND r.attachments > 0) OR (?9 = -1 AND r.attachments = 0))"
 #define RECORD_FROM " FROM record r JOIN record_kind k ON k.code = r.kind"
 #define RECORD_WHERE_UNIT RECORD_FROM " WHERE r.org_id = ?1" RECORD_FILTER
 #define RECORD_WHERE_TREE RECORD_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER
-#define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?9 OFFSET ?10"
+#define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?10 OFFSET ?11"
 static const char SQL_RECORD_LIST_UNIT[] = "SELECT " RECORD_COLS RECORD_WHERE_UNIT RECORD_ORDER;
 static const char SQL_RECORD_COUNT_UNIT[] = "SELECT count(*)" RECORD_WHERE_UNIT;
 static const char SQL_RECORD_LIST_TREE[] = "SELECT " RECORD_COLS RECORD_WHERE_TREE RECORD_ORDER;
@@ -264,6 +267,7 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct record
 	db_bind_text(st, 6, f->to);
 	db_bind_text(st, 7, like);
 	db_bind_int64(st, 8, f->deleted ? 1 : 0);
+	db_bind_int64(st, 9, f->has_attachments);
 }
 
 int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
@@ -283,8 +287,8 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
-	db_bind_int64(st, 9, limit);
-	db_bind_int64(st, 10, offset);
+	db_bind_int64(st, 10, limit);
+	db_bind_int64(st, 11, offset);
 	int cap = 0;
 	*n = 0;
 	*items = NULL;
@@ -296,17 +300,17 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 }
 
 /* The records of one unit (?1) matching the filter, in the list's order,
- * a page of ?11 at a time, each page starting after the last row of the
- * one before (?9 its date, ?10 its id; past the end of time for the first).
- * The plain "r.org_id = ?1" and "r.date <= ?9" let both engines walk the
+ * a page of ?12 at a time, each page starting after the last row of the
+ * one before (?10 its date, ?11 its id; past the end of time for the first).
+ * The plain "r.org_id = ?1" and "r.date <= ?10" let both engines walk the
  * index record_org_date backwards from that row, so every page costs its
  * own rows only and nothing is sorted; the PostgreSQL driver holds a whole
  * result, so pages also bound the memory there. */
 #define RECORD_BATCH 2000
 static const char SQL_RECORD_EACH[] =
 	"SELECT " RECORD_COLS RECORD_WHERE_UNIT
-	" AND r.date <= ?9 AND (r.date < ?9 OR r.id < ?10)"
-	" ORDER BY r.date DESC, r.id DESC LIMIT ?11";
+	" AND r.date <= ?10 AND (r.date < ?10 OR r.id < ?11)"
+	" ORDER BY r.date DESC, r.id DESC LIMIT ?12";
 
 /* The units under ?1 (upper bound ?2), in the order of the tree; or unit ?3. */
 static const char SQL_EACH_UNITS[] =
@@ -339,10 +343,10 @@ static int each_of_unit(struct db *db, struct arena *a, const struct record_filt
 		if (rc)
 			return rc;
 		bind_filter(st, a, f, like);
-		db_bind_text(st, 9, last_date);
-		db_bind_int64(st, 10, last_id);
+		db_bind_text(st, 10, last_date);
+		db_bind_int64(st, 11, last_id);
 		int64_t want = *left < RECORD_BATCH ? *left : RECORD_BATCH;
-		db_bind_int64(st, 11, want);
+		db_bind_int64(st, 12, want);
 		int64_t got = 0;
 		while ((rc = db_step(st)) == ZRZ_ROW) {
 			struct record r;

@@ -155,6 +155,7 @@ struct record {
 	int64_t updated_at;
 	int64_t deleted_at; /* 0: live */
 	int64_t version;
+	int64_t attachments; /* live attachments */
 };
 
 struct record_filter {
@@ -165,6 +166,34 @@ struct record_filter {
 	const char *to;       /* NULL: open, inclusive */
 	const char *q;        /* substring of title or minutes; NULL: any */
 	bool deleted;         /* the deleted records instead of the live ones */
+	int has_attachments;  /* 1: with attachments, -1: without, 0: either */
+};
+
+/* The bytes of an attachment, stored once per SHA-256 (hex), with a
+ * thumbnail for photos (thumb NULL: none). */
+struct attachment_content {
+	const char *sha256;
+	const char *mime;
+	const void *data;
+	size_t size;
+	const void *thumb;
+	size_t thumb_size;
+	const char *thumb_mime;
+};
+
+/* An attachment of a record: a link to a content by its SHA-256 (hex),
+ * under the file name it was uploaded with. */
+struct attachment {
+	int64_t id;
+	int64_t record_id;
+	const char *sha256;
+	const char *name;
+	const char *mime; /* of the content, as sniffed at upload */
+	int64_t size;
+	bool has_thumbnail;
+	int64_t created_by;
+	int64_t created_at;
+	int64_t deleted_at; /* 0: live */
 };
 
 /* At least min records of kind per period (year|half|quarter|month|week) of year. */

@@ -306,4 +306,30 @@ int store_delivery_list(struct db *db, struct arena *a, int64_t channel_id, int6
 /* Copy the live database to dest with the engine's online backup. */
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen);
 
+/* ---- attachments of records ---- */
+/* Is there a content with this SHA-256 (64 lowercase hex digits)? */
+int store_attachment_content_exists(struct db *db, const char *sha256, bool *exists);
+/* Store a content unless one with its hash exists (then nothing changes). */
+int store_attachment_content_insert(struct db *db, const struct attachment_content *c,
+				    int64_t now);
+/* The bytes of a content, copied into the arena. */
+int store_attachment_content_data(struct db *db, struct arena *a, const char *sha256,
+				  const void **data, size_t *size);
+/* The thumbnail of a content; ZRZ_ENOTFOUND when it has none. */
+int store_attachment_content_thumb(struct db *db, struct arena *a, const char *sha256,
+				   const void **data, size_t *size, const char **mime);
+/* Attachment id, live or removed. */
+int store_attachment_get(struct db *db, struct arena *a, int64_t id, struct attachment *out);
+/* The live attachment of record_id with this content, if any. */
+int store_attachment_find_live(struct db *db, struct arena *a, int64_t record_id,
+			       const char *sha256, struct attachment *out);
+/* The live attachments of record_id, oldest first. */
+int store_attachment_list(struct db *db, struct arena *a, int64_t record_id,
+			  struct attachment **items, int *n);
+/* Link record_id to a stored content and count it on the record. */
+int store_attachment_insert(struct db *db, int64_t record_id, const char *sha256,
+			    const char *name, int64_t by, int64_t now, int64_t *id);
+/* Remove a live link and uncount it; ZRZ_ECONFLICT when already removed. */
+int store_attachment_set_deleted(struct db *db, const struct attachment *t, int64_t now);
+
 #endif

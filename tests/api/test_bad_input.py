@@ -738,6 +738,54 @@ def cases():
     add(Case("plan_issue_self_scope", 403, "forbidden", None, who="clerk", method="POST",
              path=PLANS + "/{plan}/issue"))
 
+    # -- uploads: malformed multipart/form-data, refused types --
+    MB = "zrzBadInputBoundary"
+    UP = dict(who="clerk", method="POST", path="/api/v1/records/{record}/attachments",
+             ctype="multipart/form-data; boundary=" + MB)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
+           b"\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x00IEND\xaeB`\x82")
+
+    def part(name='name="file"; filename="a.png"', data=png, eol=b"\r\n"):
+        name = name if isinstance(name, bytes) else name.encode()
+        return (b"--" + MB.encode() + eol + b"Content-Disposition: form-data; " +
+                name + eol + eol + data + eol)
+    end = b"--" + MB.encode() + b"--\r\n"
+    add(Case("upload_json_not_multipart", 415, "unsupported_media_type", None,
+             **dict(UP, ctype="application/json", body={"file": "a.png"})))
+    add(Case("upload_no_boundary", 400, "bad_request", None,
+             **dict(UP, ctype="multipart/form-data", body=part() + end)))
+    add(Case("upload_boundary_71_chars", 400, "bad_request", None,
+             **dict(UP, ctype="multipart/form-data; boundary=" + "b" * 71, body=part() + end)))
+    add(Case("upload_missing_final_boundary", 400, "bad_request", None, body=part(), **UP))
+    add(Case("upload_truncated_final_boundary", 400, "bad_request", None,
+             body=part() + end[:-5], **UP))
+    add(Case("upload_bare_lf", 400, "bad_request", None,
+             body=part(eol=b"\n") + end.replace(b"\r\n", b"\n"), **UP))
+    add(Case("upload_no_disposition", 400, "bad_request", None,
+             body=b"--" + MB.encode() + b"\r\nContent-Type: image/png\r\n\r\n" + png +
+             b"\r\n" + end, **UP))
+    add(Case("upload_unterminated_quote", 400, "bad_request", None,
+             body=part(name='name="file; filename="a.png') + end, **UP))
+    add(Case("upload_bad_rfc5987_name", 400, "bad_request", None,
+             body=part(name="name=\"file\"; filename*=UTF-8''%E5%8") + end, **UP))
+    add(Case("upload_unknown_field", 400, "bad_request", "comment",
+             body=part(name='name="comment"', data="说明".encode()) + end, **UP))
+    add(Case("upload_21_files", 400, "bad_request", None, body=part() * 21 + end, **UP))
+    add(Case("upload_empty_body", 400, "bad_request", None, body=b"", **UP))
+    add(Case("upload_file_without_name", 422, "invalid", "file",
+             body=part(name='name="file"') + end, **UP))
+    add(Case("upload_name_not_utf8", 422, "invalid", "file",
+             body=part(name=b'name="file"; filename="\xff\xfe.png"') + end, **UP))
+    add(Case("upload_empty_file", 422, "invalid", "file", body=part(data=b"") + end, **UP))
+    add(Case("upload_script_as_jpg", 415, "unsupported_media_type", "file",
+             body=part(name='name="file"; filename="photo.jpg"',
+                       data=b"#!/bin/sh\nrm -rf /\n") + end, msg="photo.jpg", **UP))
+    add(Case("upload_no_csrf", 403, "csrf_failed", None, csrf=False, body=part() + end, **UP))
+    add(Case("upload_anonymous", 401, "unauthorized", None, body=part() + end,
+             **dict(UP, who=None)))
+    add(Case("upload_record_id_leading_zero", 404, "not_found", "id", body=part() + end,
+             **dict(UP, path="/api/v1/records/0{record}/attachments")))
+
     # -- 431 --
     add(Case("header_20k", 431, "header_too_large", None, path="/healthz",
              headers=[("X-Big", "a" * 20480)]))
@@ -810,8 +858,12 @@ def setup_main():
     ctx["clerk"] = srv.add_user(child, "clerk", "office")
     ctx["otherclerk"] = srv.add_user(ctx["other"], "otherclerk", "office")
     srv.start()
-    for login in ("admin", "sec", "aud", "staff", "idleuser", "olduser", "lockeduser"):
+    for login in ("admin", "sec", "aud", "staff", "idleuser", "olduser", "lockeduser", "clerk"):
         ctx["sessions"][login] = srv.login(login)
+    r = ctx["sessions"]["clerk"].post("/api/v1/records", {
+        "org_id": child, "kind": "special_meeting", "date": "2023-03-05", "title": "专题会议"})
+    assert r.status == 201, r
+    ctx["record"] = r.json["id"]
     admin = ctx["sessions"]["admin"]
     r = admin.post(COMM, {"org_id": child, "name": "安全生产领导小组",
                           "members": [{"position": "leader", "name": "张三"}]})

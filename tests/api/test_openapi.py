@@ -721,6 +721,11 @@ def test_request_bodies_match_handlers():
         rb = resolve(doc, op.get("requestBody")) if op.get("requestBody") else None
         takes_json = re.search(r"\breq_json\(\s*r\s*,", code) is not None
         where = "%s %s" % (method, pattern)
+        if re.search(r"\breq_multipart\(\s*r\s*,", code):
+            # An upload: the parts are documented as multipart/form-data.
+            if not rb or not (rb.get("content") or {}).get("multipart/form-data"):
+                bad.append("%s: reads multipart/form-data, not documented as such" % where)
+            continue
         if not takes_json:
             if rb:
                 bad.append("%s: documents a body the handler never reads" % where)
@@ -842,11 +847,14 @@ def test_operations_complete():
         for code, resp in responses.items():
             code = str(code)
             r = resolve(doc, resp)
-            if code.startswith("204"):
+            if code.startswith("204") or code.startswith("304"):
                 if r.get("content"):
-                    bad.append("%s: 204 with content" % where)
+                    bad.append("%s: %s with content" % (where, code))
                 continue
             media = (r.get("content") or {}).get("application/json")
+            if code.startswith("2") and not media and (r.get("content") or {}):
+                # A file (a download): some media type with a schema.
+                media = next(iter(r["content"].values()))
             if not media or not media.get("schema"):
                 bad.append("%s: %s has no application/json schema" % (where, code))
             elif (code >= "400" or code == "default") and \
