@@ -70,6 +70,37 @@ static const char *kind_name(const struct remind_ctx *cx, const char *code)
 	return code;
 }
 
+/*
+ * Write those of the nc candidate notices cand whose events have no notice
+ * yet: first a read finds them (so a run with nothing new never takes the
+ * writer lock), then one short write transaction writes them, each with its
+ * audit row and deliveries.  The insert itself still does nothing for an
+ * event another run wrote in the meantime.
+ */
+static int write_new(struct remind_ctx *cx, struct arena *a, struct notice *cand, int nc)
+{
+	int nnew = 0;
+	int rc = nc ? app_begin_read(cx->db) : ZRZ_OK;
+	for (int i = 0; !rc && i < nc; i++) {
+		bool exists = false;
+		rc = store_notice_exists(cx->db, cand[i].event_key, &exists);
+		if (!exists)
+			cand[nnew++] = cand[i];
+	}
+	if (app_in_tx(cx->db))
+		app_rollback(cx->db);
+	if (!rc && nnew) {
+		rc = app_begin(cx->db);
+		for (int i = 0; !rc && i < nnew; i++)
+			rc = emit(cx, a, &cand[i]);
+		if (!rc)
+			rc = app_commit(cx->db);
+		else if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+	}
+	return rc;
+}
+
 /* ---- source: obligations ---- */
 
 /* The events of obligation o of unit org_name in period p (done records)
@@ -159,26 +190,8 @@ static int write_items(struct remind_ctx *cx, const struct remind_item *items, i
 				       items[i].done, &items[i].pacing, &cand[nc], &k);
 			nc += k;
 		}
-		int nnew = 0;
-		if (!rc && nc)
-			rc = app_begin_read(cx->db);
-		for (int i = 0; !rc && i < nc; i++) {
-			bool exists = false;
-			rc = store_notice_exists(cx->db, cand[i].event_key, &exists);
-			if (!exists)
-				cand[nnew++] = cand[i];
-		}
-		if (app_in_tx(cx->db))
-			app_rollback(cx->db);
-		if (!rc && nnew) {
-			rc = app_begin(cx->db);
-			for (int i = 0; !rc && i < nnew; i++)
-				rc = emit(cx, a, &cand[i]);
-			if (!rc)
-				rc = app_commit(cx->db);
-			else if (app_in_tx(cx->db))
-				app_rollback(cx->db);
-		}
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
 		arena_free(a);
 	}
 	return rc;
@@ -276,13 +289,80 @@ static int source_obligations(struct remind_ctx *cx)
 	return rc;
 }
 
+/* ---- source: plan items ---- */
+
 /*
- * The event sources, run in order.  Plan items (overdue items of a 工作要点,
- * notice kind plan_overdue, key "plan_item:ID:overdue") become a source here
- * once the plan tables exist.
+ * Items of a 工作要点 not done: "due_soon" when the due date is within the
+ * next due_days days (key plan_item:ID:due_soon), "plan_overdue" once it
+ * has passed, for NOTICE_MISSED_DAYS days after (key plan_item:ID:overdue).
+ * The window is read REMIND_CHUNK items at a time through a partial index
+ * of the open items by due date.
  */
+static int source_plan_items(struct remind_ctx *cx)
+{
+	char from[PERIOD_DATE_SIZE], to[PERIOD_DATE_SIZE];
+	period_day_format(cx->today - NOTICE_MISSED_DAYS, from, sizeof(from));
+	period_day_format(cx->today + cx->app->notify.due_days - 1, to, sizeof(to));
+	char after_due[PERIOD_DATE_SIZE] = "";
+	int64_t after_id = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct arena *a = arena_new();
+		struct plan_item_due *items;
+		int n = 0;
+		rc = app_begin_read(cx->db);
+		if (!rc)
+			rc = store_plan_items_due(cx->db, a, from, to, after_due, after_id,
+						  REMIND_CHUNK, &items, &n);
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		struct notice *cand = NULL;
+		if (n) {
+			cand = arena_alloc(a, sizeof(*cand) * (size_t)n);
+			memset(cand, 0, sizeof(*cand) * (size_t)n);
+		}
+		for (int i = 0; !rc && i < n; i++) {
+			const struct plan_item_due *x = &items[i];
+			int due;
+			if (period_day_parse(x->due, &due))
+				continue; /* the API stores valid dates only */
+			bool overdue = due < cx->today;
+			struct notice *c = &cand[i];
+			c->org_id = x->org_id;
+			c->kind = overdue ? "plan_overdue" : "due_soon";
+			c->event_key = arena_printf(a, "plan_item:%lld:%s", (long long)x->item_id,
+						    overdue ? "overdue" : "due_soon");
+			c->title = arena_printf(a, "【%s】%s：工作要点事项%s", overdue ? "已逾期" : "即将到期",
+						x->org_name, overdue ? "已过期限" : "临近期限");
+			c->body = arena_printf(
+				a, "%s《%s》中的事项“%s”期限为 %s，%s", x->org_name, x->plan_title, x->text,
+				x->due,
+				overdue ? arena_printf(a, "已逾期 %d 天，尚未完成。", cx->today - due)
+					: arena_printf(a, "还有 %d 天，尚未完成，请及时安排。",
+						       due - cx->today + 1));
+			c->link = arena_printf(a, "/plans/%lld", (long long)x->plan_id);
+		}
+		int nc = 0;
+		for (int i = 0; i < n; i++)
+			if (cand[i].event_key)
+				cand[nc++] = cand[i];
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
+		if (n) {
+			snprintf(after_due, sizeof(after_due), "%s", items[n - 1].due);
+			after_id = items[n - 1].item_id;
+		}
+		arena_free(a);
+		if (rc || n < REMIND_CHUNK)
+			break;
+	}
+	return rc;
+}
+
+/* The event sources, run in order. */
 static int (*const sources[])(struct remind_ctx *cx) = {
 	source_obligations,
+	source_plan_items,
 };
 
 int remind_today(const struct app *app, int *today)

@@ -13,7 +13,11 @@
  *                                  only within NOTICE_MISSED_DAYS after its
  *                                  end (an obligation created in the middle
  *                                  of a year does not flood its unit with
- *                                  the past months it was never asked for).
+ *                                  the past months it was never asked for);
+ *   plan_item:ID:due_soon          an item of a live plan, not done, is due
+ *                                  within due_days days (today included);
+ *   plan_item:ID:overdue           (kind plan_overdue) its due date has
+ *                                  passed, noticed within NOTICE_MISSED_DAYS.
  *
  * Who sees a notice: every user with a grant (other than the three
  * administrator roles) on the notice's unit; and a subtree grant on the

@@ -296,6 +296,18 @@ struct plan_progress {
 	int64_t created_at;
 };
 
+/* A plan item not done whose due date is near or past, with its plan and
+ * unit (for the reminder job). */
+struct plan_item_due {
+	int64_t item_id;
+	const char *text;
+	const char *due;
+	int64_t plan_id;
+	const char *plan_title;
+	int64_t org_id;
+	const char *org_name;
+};
+
 /* A notice (提醒): created once per event_key, for the users who see org_id. */
 struct notice {
 	int64_t id;

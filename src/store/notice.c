@@ -525,3 +525,43 @@ int store_delivery_list(struct db *db, struct arena *a, int64_t channel_id, int6
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
+
+/* ---- plan items for the reminder job ---- */
+
+static const char SQL_PLAN_ITEMS_DUE[] =
+	"SELECT i.id, i.text, i.due, p.id, p.title, p.org_id, o.name FROM plan_item i "
+	"JOIN plan p ON p.id = i.plan_id JOIN org o ON o.id = p.org_id "
+	"WHERE i.due IS NOT NULL AND i.status <> 'done' AND i.due >= ? AND i.due <= ? "
+	"AND p.deleted_at IS NULL AND (i.due > ? OR (i.due = ? AND i.id > ?)) "
+	"ORDER BY i.due, i.id LIMIT ?";
+
+int store_plan_items_due(struct db *db, struct arena *a, const char *from, const char *to,
+			 const char *after_due, int64_t after_id, int64_t limit,
+			 struct plan_item_due **items, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_PLAN_ITEMS_DUE, &st);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, after_due);
+	db_bind_text(st, 4, after_due);
+	db_bind_int64(st, 5, after_id);
+	db_bind_int64(st, 6, limit);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		struct plan_item_due *x = &(*items)[(*n)++];
+		x->item_id = db_col_int64(st, 0);
+		x->text = store__text(st, 1, a);
+		x->due = store__text(st, 2, a);
+		x->plan_id = db_col_int64(st, 3);
+		x->plan_title = store__text(st, 4, a);
+		x->org_id = db_col_int64(st, 5);
+		x->org_name = store__text(st, 6, a);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}

@@ -261,6 +261,11 @@ int store_notice_insert(struct db *db, const struct notice *n, int64_t now, int6
 int store_notice_get(struct db *db, struct arena *a, int64_t id, struct notice *out);
 /* Is there a notice for event_key? */
 int store_notice_exists(struct db *db, const char *event_key, bool *exists);
+/* Plan items of live plans, not done, due between from and to (dates),
+ * ordered by due date then id, after (after_due, after_id), at most limit. */
+int store_plan_items_due(struct db *db, struct arena *a, const char *from, const char *to,
+			 const char *after_due, int64_t after_id, int64_t limit,
+			 struct plan_item_due **items, int *n);
 /* Notices user_id sees (see domain/notice.h), newest first, each with its
  * read mark; unread_only keeps those without one.  *unread gets the count of
  * unread ones. */

@@ -58,6 +58,8 @@ CREATE TABLE plan_item (
     CHECK (due IS NULL OR recurrence IS NULL)
 );
 CREATE INDEX plan_item_plan ON plan_item(plan_id, sort, id);
+-- The reminder job's window of items due soon or overdue.
+CREATE INDEX plan_item_due ON plan_item(due, id) WHERE due IS NOT NULL AND status <> 'done';
 
 -- Co-owners of an item: each a user or a role.
 CREATE TABLE plan_item_owner (
