@@ -103,6 +103,15 @@ export function attachmentUrl(id) {
   return `/api/v1/attachments/${id}`
 }
 
+/* A small JPEG of an image attachment (when its has_thumbnail). */
+export function thumbnailUrl(id) {
+  return `/api/v1/attachments/${id}/thumbnail`
+}
+
+export function deleteAttachment(recordId, id) {
+  return http.del(`/records/${recordId}/attachments/${id}`)
+}
+
 /*
  * Upload one file to a record as multipart/form-data with XMLHttpRequest,
  * whose upload.onprogress fetch() lacks.  onProgress(percent) as it goes.

@@ -8,11 +8,13 @@ import {
   HomeFilled,
   List,
   Lock,
+  Memo,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Upload,
   User,
 } from '@element-plus/icons-vue'
 
@@ -25,10 +27,12 @@ export const menuIcons = {
   HomeFilled,
   List,
   Lock,
+  Memo,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Upload,
   User,
 }

@@ -1,7 +1,6 @@
 /*
  * The routes of the application.  Pages inside the layout are grouped by
- * module (工作台, 台账管理, 考核评价, 组织机构, 安全审计, and 工作要点 still
- * to come); the left menu and the breadcrumbs are built from
+ * module (工作台, 工作要点, 台账管理, 考核评价, 组织机构, 安全审计); the left menu and the breadcrumbs are built from
  * this table:
  *   meta.title   menu text, breadcrumb and window title
  *   meta.icon    name of an @element-plus/icons-vue icon (see layout/icons.js)
@@ -20,6 +19,31 @@ export const layoutChildren = [
     name: 'home',
     component: () => import('@/views/home/HomeView.vue'),
     meta: { title: '工作台', icon: 'Odometer' },
+  },
+  {
+    path: 'plans',
+    redirect: '/plans/list',
+    meta: { title: '工作要点', icon: 'Memo' },
+    children: [
+      {
+        path: 'list',
+        name: 'plans',
+        component: () => import('@/views/plan/PlanList.vue'),
+        meta: { title: '工作计划', icon: 'Tickets' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'plan',
+        component: () => import('@/views/plan/PlanDetail.vue'),
+        meta: { title: '计划详情', hidden: true, parent: 'plans' },
+      },
+      {
+        path: 'import',
+        name: 'plan-import',
+        component: () => import('@/views/plan/PlanImport.vue'),
+        meta: { title: '导入工作要点', icon: 'Upload' },
+      },
+    ],
   },
   {
     path: 'ledger',
@@ -108,6 +132,18 @@ export const layoutChildren = [
         meta: { title: '审计日志', icon: 'Tickets', roles: ['auditor'] },
       },
     ],
+  },
+  {
+    path: 'notices',
+    name: 'notices',
+    component: () => import('@/views/notice/NoticeList.vue'),
+    meta: { title: '消息提醒', hidden: true },
+  },
+  /* The links of notices name the compliance page by this path. */
+  {
+    path: 'ledger/compliance',
+    redirect: (to) => ({ path: '/assess/compliance', query: to.query }),
+    meta: { hidden: true },
   },
   {
     path: '403',
