@@ -3,16 +3,20 @@
  * office clerk sets an obligation, adds a ledger record through the form
  * (with a field error from the server on the way) and sees the count on
  * the 工作台 rise; the form on a phone-width screen; a sibling school's
- * clerk refused the record's page; and the bureau's secretary seeing the
- * heatmap and rollup of the schools and clicking through to one.  The
+ * clerk refused the record's page; the bureau's secretary seeing the
+ * heatmap and rollup of the schools and clicking through to one; a record
+ * with a photo (its thumbnail on the record's page, the count rising);
+ * and the list exported as .xlsx.  The
  * tests run in order against one server; each saves a screenshot of its
  * last page under build/e2e/ and fails on any browser console error.
  */
 import { after, before } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
 import { Server } from './lib/server.mjs'
 import { launch, screenshot, unlabelledInputs } from './lib/browser.mjs'
 import { browserTest, choose, logIn } from './lib/flows.mjs'
+import { makePng } from './lib/png.mjs'
 
 const PW = {
   clerka: 'Clerk-pass-2025',
@@ -323,4 +327,52 @@ bt('数据字典：系统管理员新增、改名和停用记录类型', 'ledger
   await row.getByRole('button', { name: '停用' }).click()
   await row.getByText('已停用').waitFor()
   await row.getByRole('button', { name: '启用' }).waitFor()
+})
+
+bt('台账：带照片的记录，记录页显示缩略图，工作台完成数增加', 'ledger-photo', async (page) => {
+  await logIn(page, 'clerka', PW.clerka)
+  await page.waitForURL(/\/home$/)
+  const count = dashboardCount(page, '意识形态工作专题会议')
+  await count.waitFor()
+  const [done, target] = (await count.textContent()).split('/').map((x) => Number(x.trim()))
+
+  await page.getByRole('menuitem', { name: '台账记录' }).click()
+  await page.getByRole('button', { name: '新增记录' }).click()
+  const dialog = page.getByRole('dialog', { name: '新增台账记录' })
+  await choose(page, dialog, '记录类型', '意识形态工作专题会议')
+  await dialog.getByLabel('标题').fill('第二季度意识形态工作专题会议')
+  await dialog.getByLabel('选择文件').setInputFiles({ name: '会议现场.png', mimeType: 'image/png', buffer: makePng() })
+  const pending = dialog.getByTestId('pending-file')
+  await pending.getByText('会议现场.png').waitFor()
+  /* the browser's own preview of the chosen photo */
+  assert.match(await pending.locator('img').getAttribute('src'), /^blob:/)
+  const upload = page.waitForResponse((r) => r.request().method() === 'POST' && /\/attachments$/.test(r.url()))
+  await dialog.getByRole('button', { name: '保存' }).click()
+  assert.equal((await upload).status(), 201)
+  await page.getByText('记录已新增').waitFor()
+
+  await page.getByTestId('record-table').getByRole('link', { name: '第二季度意识形态工作专题会议' }).click()
+  await page.waitForURL(/\/ledger\/records\/\d+$/)
+  const shown = page.getByTestId('attachment').filter({ hasText: '会议现场.png' })
+  const thumb = shown.getByRole('img', { name: '会议现场.png' })
+  await thumb.waitFor()
+  assert.match(await thumb.getAttribute('src'), /^\/api\/v1\/attachments\/\d+\/thumbnail$/)
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await thumb.elementHandle())
+
+  await page.getByRole('menuitem', { name: '工作台' }).click()
+  await page.waitForURL(/\/home$/)
+  await count.getByText(`${done + 1} / ${target}`).waitFor()
+})
+
+bt('台账：导出 Excel', 'ledger-export', async (page) => {
+  await logIn(page, 'clerka', PW.clerka, '/ledger/records')
+  await page.getByTestId('record-table').getByRole('link', { name: '第二季度意识形态工作专题会议' }).waitFor()
+  const download = page.waitForEvent('download')
+  await page.getByRole('link', { name: '导出 Excel' }).click()
+  const file = await download
+  assert.match(file.suggestedFilename(), /\.xlsx$/)
+  const data = fs.readFileSync(await file.path())
+  assert.equal(data.subarray(0, 2).toString('latin1'), 'PK', 'an .xlsx is a zip')
+  assert.ok(data.length > 2000, `a real workbook (${data.length} bytes)`)
+  assert.ok(data.includes(Buffer.from('xl/worksheets/')), 'with a worksheet')
 })
