@@ -190,4 +190,10 @@ bt('提醒：铃铛显示未读数，打开提醒的计划，全部已读后角�
   await page.getByText('0 条未读').first().waitFor()
   await page.locator('.el-radio-button', { hasText: '未读' }).click()
   await page.getByTestId('notice-table').getByText('暂无提醒').waitFor()
+
+  /* The links of obligation notices name /ledger/compliance: 完成情况 on that unit and year. */
+  await page.goto(`/ledger/compliance?org_id=${ids.school}&year=${YEAR}`)
+  await page.waitForURL(/\/assess\/compliance\?/)
+  await page.getByText('已切换到：实验小学党支部').waitFor()
+  await page.locator('.search-form .el-select__selected-item', { hasText: `${YEAR} 年` }).waitFor()
 })
