@@ -197,3 +197,20 @@ bt('提醒：铃铛显示未读数，打开提醒的计划，全部已读后角�
   await page.getByText('已切换到：实验小学党支部').waitFor()
   await page.locator('.search-form .el-select__selected-item', { hasText: `${YEAR} 年` }).waitFor()
 })
+
+bt('导入向导：服务器拒绝的文本在字段下提示；工作报告标明为报告', 'plans-import-report', async (page) => {
+  await logIn(page, 'office', PW.office, '/plans/import')
+  const box = page.getByLabel('工作要点全文')
+  await box.fill('工作要点\u0001')
+  await page.getByRole('button', { name: '分析文本' }).click()
+  const err = page.locator('.el-form-item.is-error', { has: box })
+  await err.locator('.el-form-item__error').waitFor()
+  assert.match(await err.locator('.el-form-item__error').textContent(), /[\u4e00-\u9fff]/, 'a Chinese message')
+  assert.equal(await page.getByTestId('import-source').count(), 0, 'no preview')
+
+  await box.fill(fs.readFileSync(path.join(FIXTURES, 'article4-report.txt'), 'utf8'))
+  await page.getByRole('button', { name: '分析文本' }).click()
+  await page.getByTestId('report-alert').getByText('这是一份工作报告（总结），不是工作计划').waitFor()
+  const want = expected.documents['article4-report.txt'].obligations.length
+  assert.equal(await page.getByTestId('import-source').locator('mark.hl.confirmed, mark.hl.suggested').count() >= want, true)
+})
