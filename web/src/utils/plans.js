@@ -32,3 +32,10 @@ export function ownerName(o, users) {
   const u = users.find((x) => x.id === o.user_id)
   return u ? u.name : `用户 ${o.user_id}`
 }
+
+/* A section's heading: its number as written (一 gets 一、; (一) stays) and title. */
+export function sectionLabel(s) {
+  if (!s.number) return s.title
+  const n = /[、.．)）]$/.test(s.number) ? s.number : `${s.number}、`
+  return `${n}${s.title}`
+}
