@@ -15,7 +15,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { Server } from './lib/server.mjs'
-import { launch, screenshot } from './lib/browser.mjs'
+import { launch, screenshot, unlabelledInputs } from './lib/browser.mjs'
 import { browserTest, choose, logIn } from './lib/flows.mjs'
 
 const FIXTURES = process.env.ZRZ_FIXTURES || '/work/shared/fixtures/plans'
@@ -81,6 +81,7 @@ bt('导入向导：上传第一份工作要点，核对高亮的提取结果并�
   assert.equal(await rows.nth(1).evaluate((el) => el.classList.contains('picked-row')), true)
   await page.getByTestId('import-committee').getByText(first.committee.leader[0]).waitFor()
   for (const t of first.top_sections) await page.getByTestId('import-outline').getByText(t).first().waitFor()
+  assert.deepEqual(await unlabelledInputs(page), [], 'every input of the preview has a label')
   await screenshot(page, 'plans-import-preview')
 
   await page.getByRole('button', { name: '下一步' }).click()
@@ -118,6 +119,7 @@ bt('计划详情：编辑事项（牵头角色、已过的截止日期显示逾�
   await item.getByRole('button', { name: '编辑' }).click()
   const dialog = page.getByRole('dialog', { name: '编辑事项' })
   await choose(page, dialog, '牵头责任', '角色：')
+  assert.deepEqual(await unlabelledInputs(page), [], 'every input of the dialog has a label')
   await dialog.locator('.el-radio', { hasText: '指定日期' }).click()
   const due = dialog.getByLabel('截止日期')
   await due.fill(`${YEAR}-03-31`)
