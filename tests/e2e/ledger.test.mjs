@@ -364,7 +364,7 @@ bt('台账：带照片的记录，记录页显示缩略图，工作台完成数�
   await count.getByText(`${done + 1} / ${target}`).waitFor()
 })
 
-bt('台账：导出 Excel', 'ledger-export', async (page) => {
+bt('台账和完成情况：导出 Excel', 'ledger-export', async (page) => {
   await logIn(page, 'clerka', PW.clerka, '/ledger/records')
   await page.getByTestId('record-table').getByRole('link', { name: '第二季度意识形态工作专题会议' }).waitFor()
   const download = page.waitForEvent('download')
@@ -375,4 +375,13 @@ bt('台账：导出 Excel', 'ledger-export', async (page) => {
   assert.equal(data.subarray(0, 2).toString('latin1'), 'PK', 'an .xlsx is a zip')
   assert.ok(data.length > 2000, `a real workbook (${data.length} bytes)`)
   assert.ok(data.includes(Buffer.from('xl/worksheets/')), 'with a worksheet')
+
+  /* 完成情况 of the unit, the same way. */
+  await page.getByRole('menuitem', { name: '完成情况' }).click()
+  await page.getByTestId('compliance-table').getByText('意识形态工作专题会议').first().waitFor()
+  const sheet = page.waitForEvent('download')
+  await page.getByRole('link', { name: '导出 Excel' }).filter({ visible: true }).click()
+  const own = fs.readFileSync(await (await sheet).path())
+  assert.equal(own.subarray(0, 2).toString('latin1'), 'PK')
+  assert.ok(own.length > 2000, `a real workbook (${own.length} bytes)`)
 })
