@@ -22,7 +22,12 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BIN, Server, run  # noqa: E402
 
-FIXTURES = "/work/shared/fixtures/plans"
+# The seed texts: ../shared next to the repository (where tests/unit finds
+# them too), else the shared folder of the workplace.
+FIXTURES = next((d for d in (
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                 "fixtures", "plans"),
+    "/work/shared/fixtures/plans") if os.path.isdir(d)), "/work/shared/fixtures/plans")
 S = None
 IDS = {}
 CLIENTS = {}

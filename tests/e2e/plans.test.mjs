@@ -18,11 +18,15 @@ import { Server } from './lib/server.mjs'
 import { launch, screenshot, unlabelledInputs } from './lib/browser.mjs'
 import { browserTest, choose, logIn } from './lib/flows.mjs'
 
-const FIXTURES = process.env.ZRZ_FIXTURES || '/work/shared/fixtures/plans'
+/* The seed texts: ../shared next to the repository, else the workplace's. */
+const NEAR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared/fixtures/plans')
+const FIXTURES = process.env.ZRZ_FIXTURES || (fs.existsSync(NEAR) ? NEAR : '/work/shared/fixtures/plans')
 const PLAN_FILE = path.join(FIXTURES, 'article1-plan.txt')
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8'))
 const first = expected.documents['article1-plan.txt']
-const YEAR = expected.year
+/* The plan is imported into this year (the pages offer the years around
+ * it); what the test checks does not depend on the year. */
+const YEAR = new Date().getFullYear()
 
 const PW = { office: 'Office-pass-2025', school: 'School-pass-2025' }
 
@@ -49,7 +53,6 @@ after(async () => {
 const bt = (name, shot, fn, opts) => browserTest(server, () => browser, name, shot, fn, opts)
 
 bt('导入向导：上传第一份工作要点，核对高亮的提取结果并确认导入', 'plans-import', async (page) => {
-  assert.ok(YEAR >= new Date().getFullYear() - 3, `the pages offer the fixtures' year ${YEAR}`)
   await logIn(page, 'office', PW.office)
   await page.getByRole('menuitem', { name: '导入工作要点' }).click()
   await page.waitForURL(/\/plans\/import$/)
