@@ -28,7 +28,7 @@ const first = expected.documents['article1-plan.txt']
  * it); what the test checks does not depend on the year. */
 const YEAR = new Date().getFullYear()
 
-const PW = { office: 'Office-pass-2025', school: 'School-pass-2025' }
+const PW = { office: 'Office-pass-2025', school: 'School-pass-2025', auditor: 'Audit-pass-2025' }
 
 const server = new Server()
 let browser
@@ -41,6 +41,7 @@ before(async () => {
   ids.school = server.addOrg('实验小学党支部', { parent: ids.root, kind: 'branch' })
   server.addUser({ org: ids.root, login: 'office', name: '周主任', role: 'office', scope: 'subtree', password: PW.office })
   server.addUser({ org: ids.school, login: 'school', name: '吴老师', role: 'office', password: PW.school })
+  server.addUser({ org: ids.root, login: 'auditor', name: '郑审计', role: 'auditor', scope: 'subtree', password: PW.auditor })
   await server.start()
   browser = await launch()
 })
@@ -218,4 +219,29 @@ bt('导入向导：服务器拒绝的文本在字段下提示；工作报告标�
   await page.getByTestId('report-alert').getByText('这是一份工作报告（总结），不是工作计划').waitFor()
   const want = expected.documents['article4-report.txt'].obligations.length
   assert.equal(await page.getByTestId('import-source').locator('mark.hl.confirmed, mark.hl.suggested').count() >= want, true)
+})
+
+bt('审计员在审计日志中看到导入、下发和导出', 'plans-audit', async (page) => {
+  /* An export of the unit's ledger, so that the trail has one. */
+  await logIn(page, 'office', PW.office, '/ledger/records')
+  const download = page.waitForEvent('download')
+  await page.getByRole('link', { name: '导出 Excel' }).first().click()
+  await (await download).path()
+  await page.context().clearCookies()
+
+  await logIn(page, 'auditor', PW.auditor)
+  await page.getByRole('menuitem', { name: '审计日志' }).click()
+  await page.waitForURL(/\/audit\/logs$/)
+  const filter = async (action) => {
+    await page.getByLabel('操作类型').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: action }).first().click()
+    await page.getByRole('button', { name: '搜索' }).click()
+  }
+  for (const action of ['导入工作要点', '下发工作计划', '导出 Excel']) {
+    await filter(action)
+    await page.locator('.el-table__row', { hasText: action }).first().getByText('office').waitFor()
+  }
+  await filter('导入工作要点')
+  await page.locator('.el-table__row .el-table__expand-icon').first().click()
+  await page.locator('.el-table__expanded-cell').getByText(/obligations/).first().waitFor()
 })
