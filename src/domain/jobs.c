@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/jobs.h"
 #include "store/repo.h"
 
@@ -31,8 +32,24 @@ static int job_session_purge(struct app *app, struct db *db, json_t *detail)
 	return rc;
 }
 
+/* Compliance kept ready: the rows of obligations that have none, and the
+ * re-assessment of the rows whose status or behind may have changed since
+ * the day they were assessed (periods begun, running or just ended). */
+static int job_compliance_assess(struct app *app, struct db *db, json_t *detail)
+{
+	(void)app;
+	int64_t filled = 0, assessed = 0;
+	int rc = compliance_fill(db, period_day_of_time(time_now()), &filled, &assessed);
+	if (!rc) {
+		json_object_set_new(detail, "obligations_filled", json_integer(filled));
+		json_object_set_new(detail, "rows_assessed", json_integer(assessed));
+	}
+	return rc;
+}
+
 static const struct job jobs[] = {
 	{"session_purge", job_session_purge},
+	{"compliance_assess", job_compliance_assess},
 };
 
 static const struct actor scheduler_actor = {0, "scheduler"};

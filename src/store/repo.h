@@ -203,6 +203,35 @@ int store_obligation_subtree(struct db *db, struct arena *a, const char *path, i
 			     const char *period, int64_t limit, struct unit_obligation **items,
 			     int *n);
 
+/* ---- compliance kept ready (one row per obligation period) ---- */
+/* Insert or replace the row of (e->obligation_id, e->period_key). */
+int store_compliance_put(struct db *db, const struct compliance_entry *e);
+/* Remove every row of an obligation. */
+int store_compliance_delete_obligation(struct db *db, int64_t obligation_id);
+/* Rewrite the unit paths under old_path (itself included) to start with
+ * new_path, as store_org_move() does for org. */
+int store_compliance_repath(struct db *db, const char *old_path, const char *new_path);
+/* Up to limit rows whose assessment no longer holds on day today (valid_to
+ * before it), org_name and period left NULL. */
+int store_compliance_stale(struct db *db, struct arena *a, int today, int64_t limit,
+			   struct compliance_entry **items, int *n);
+/* Store a row's new assessment. */
+int store_compliance_assess(struct db *db, const struct compliance_entry *e);
+/* Up to limit obligations that have no compliance rows yet. */
+int store_obligation_unfilled(struct db *db, struct arena *a, int64_t limit,
+			      struct obligation **items, int *n);
+
+enum compliance_order {
+	COMPLIANCE_BY_BEHIND, /* behind DESC, urgency, path, kind, prank, period_key */
+	COMPLIANCE_BY_PATH,   /* path, kind, prank, period_key */
+};
+/* A page of the rows of year under path (itself included), only those of
+ * period_key unless it is NULL, in the given order, with org_name and the
+ * obligation's period filled in; *total counts them all. */
+int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
+			  const char *period_key, enum compliance_order order, int64_t offset,
+			  int64_t limit, struct compliance_entry **items, int *n, int64_t *total);
+
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen);

@@ -1,0 +1,47 @@
+-- Compliance kept ready: a row per obligation period (a unit, an obligation,
+-- a period of it) with the live records counted for it, written in the same
+-- transaction as each record, obligation or unit change, and assessed for
+-- the day in assessed_on.  A superior's rollup reads its page from here
+-- instead of computing every obligation of the subtree per request.
+--
+-- path is the unit's path (rewritten with the unit's on a move); kind and
+-- prank (1 year, 2 half, 3 quarter, 4 month, 5 week) repeat the obligation's
+-- so that the order "most behind first" is an index: behind DESC, urgency
+-- (missed, at_risk, on_track, met), then the unit path, the obligation and
+-- the period, exactly the order the rollup always had.  year_done is the
+-- year's count of the kind, which pacing reads for a period without records.
+-- behind is pacing's behind score times 10^13, rounded: two different
+-- scores (fractions with denominators up to 1000 x 366) stay at least 75
+-- apart and equal ones stay equal, so the integer sorts as the score does.
+-- Days are day numbers (days since 1970-01-01 in China).  valid_to is the
+-- last day on which the stored status and behind still hold (a period not
+-- begun: the day before it starts; one that ended before assessed_on:
+-- forever); the daily job re-assesses the rows whose valid_to has passed.
+-- Rows are filled by `zerenzhi init` and by the job for existing data.
+CREATE TABLE compliance (
+    obligation_id  INTEGER NOT NULL,
+    period_key     TEXT NOT NULL,
+    org_id         INTEGER NOT NULL,
+    path           TEXT NOT NULL,
+    year           INTEGER NOT NULL,
+    kind           TEXT NOT NULL,
+    prank          INTEGER NOT NULL,
+    first_day      INTEGER NOT NULL,
+    last_day       INTEGER NOT NULL,
+    target         INTEGER NOT NULL,
+    done           INTEGER NOT NULL,
+    year_done      INTEGER NOT NULL,
+    status         TEXT NOT NULL,
+    urgency        INTEGER NOT NULL,
+    behind         INTEGER NOT NULL,
+    assessed_on    INTEGER NOT NULL,
+    valid_to       INTEGER NOT NULL,
+    PRIMARY KEY (obligation_id, period_key)
+);
+CREATE INDEX compliance_behind
+    ON compliance(year, behind DESC, urgency, path, kind, prank, period_key);
+CREATE INDEX compliance_period
+    ON compliance(year, period_key, behind DESC, urgency, path, kind, prank);
+CREATE INDEX compliance_path ON compliance(path, year, kind, prank, period_key);
+CREATE INDEX compliance_unit ON compliance(org_id, kind, year);
+CREATE INDEX compliance_valid ON compliance(valid_to);
