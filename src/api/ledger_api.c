@@ -524,7 +524,7 @@ int api_compliance(struct req *r)
 		struct derr e = {0};
 		if (today == real_today) {
 			/* Today's rollup: a page of the rows kept ready. */
-			rc = compliance_rollup_page(db, r->arena, o.path, (int)year, today,
+			rc = compliance_rollup_page(db, r->arena, o.id, o.path, (int)year, today,
 						    period_key ? &only : NULL, order, offset, limit,
 						    &rr, &nr, &total);
 			offset = 0;

@@ -138,6 +138,60 @@ static int refresh_one(struct db *db, struct arena *a, const struct obligation *
 	return rc;
 }
 
+/* Add delta to the rows of (year, prank) of every unit on path ("/1/7/42/"),
+ * skipping the last skip_last of them (a moved unit keeps its own). */
+static int totals_add(struct db *db, const char *path, int64_t year, int prank, int64_t delta,
+		      int skip_last)
+{
+	int64_t ids[64];
+	int n = 0;
+	for (const char *s = path; *s && n < (int)ZRZ_ARRAY_LEN(ids);) {
+		if (*s == '/') {
+			s++;
+			continue;
+		}
+		int64_t v = 0;
+		while (*s >= '0' && *s <= '9')
+			v = v * 10 + (*s++ - '0');
+		if (*s && *s != '/')
+			return ZRZ_EINTERNAL;
+		ids[n++] = v;
+	}
+	for (int i = 0; i < n - skip_last; i++) {
+		int rc = store_compliance_total_add(db, ids[i], year, prank, delta);
+		if (rc)
+			return rc;
+	}
+	return ZRZ_OK;
+}
+
+/* The rows an obligation has: one per period of its kind in its year. */
+static int obligation_rows(const struct obligation *o, int *prank, int64_t *rows)
+{
+	enum period_kind pk;
+	if (period_kind_parse(o->period, &pk))
+		return ZRZ_EINTERNAL;
+	*prank = (int)pk + 1;
+	*rows = period_count(pk, (int)o->year);
+	return ZRZ_OK;
+}
+
+/* Rows for new obligation o: its own, and its subtree totals. */
+static int add_new(struct db *db, struct arena *a, const struct obligation *o, int today)
+{
+	int rc = refresh_one(db, a, o, today);
+	char path[512];
+	int prank;
+	int64_t rows;
+	if (!rc)
+		rc = store_org_path(db, o->org_id, path, sizeof(path));
+	if (!rc)
+		rc = obligation_rows(o, &prank, &rows);
+	if (!rc)
+		rc = totals_add(db, path, o->year, prank, rows, 0);
+	return rc;
+}
+
 static int today_day(void)
 {
 	return period_day_of_time(time_now());
@@ -161,17 +215,40 @@ int compliance_record_moved(struct db *db, int64_t org_id, const char *kind, con
 
 int compliance_obligation_added(struct db *db, struct arena *a, const struct obligation *o)
 {
-	return refresh_one(db, a, o, today_day());
+	return add_new(db, a, o, today_day());
 }
 
-int compliance_obligation_removed(struct db *db, int64_t obligation_id)
+int compliance_obligation_removed(struct db *db, const struct obligation *o)
 {
-	return store_compliance_delete_obligation(db, obligation_id);
+	char path[512];
+	int prank;
+	int64_t rows;
+	int rc = store_compliance_delete_obligation(db, o->id);
+	if (!rc)
+		rc = store_org_path(db, o->org_id, path, sizeof(path));
+	if (!rc)
+		rc = obligation_rows(o, &prank, &rows);
+	if (!rc)
+		rc = totals_add(db, path, o->year, prank, -rows, 0);
+	return rc;
 }
 
-int compliance_unit_moved(struct db *db, const char *old_path, const char *new_path)
+int compliance_unit_moved(struct db *db, int64_t org_id, const char *old_path,
+			  const char *new_path)
 {
-	return store_compliance_repath(db, old_path, new_path);
+	struct arena *a = arena_new();
+	struct compliance_total *t;
+	int n;
+	int rc = store_compliance_repath(db, old_path, new_path);
+	if (!rc)
+		rc = store_compliance_total_list(db, a, org_id, &t, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		rc = totals_add(db, old_path, t[i].year, t[i].prank, -t[i].rows, 1);
+		if (!rc)
+			rc = totals_add(db, new_path, t[i].year, t[i].prank, t[i].rows, 1);
+	}
+	arena_free(a);
+	return rc;
 }
 
 int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed)
@@ -184,7 +261,7 @@ int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed
 		int n;
 		rc = store_obligation_unfilled(db, a, FILL_BATCH, &obl, &n);
 		for (int i = 0; !rc && i < n; i++)
-			rc = refresh_one(db, a, &obl[i], today);
+			rc = add_new(db, a, &obl[i], today);
 		arena_free(a);
 		if (rc)
 			return rc;
@@ -213,7 +290,8 @@ int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed
 	return ZRZ_OK;
 }
 
-int compliance_rollup_page(struct db *db, struct arena *a, const char *path, int year,
+int compliance_rollup_page(struct db *db, struct arena *a, int64_t org_id, const char *path,
+			   int year,
 			   int today, const struct period *only, enum rollup_sort sort,
 			   int64_t offset, int64_t limit, struct rollup_row **rows, int *n,
 			   int64_t *total)
@@ -221,12 +299,19 @@ int compliance_rollup_page(struct db *db, struct arena *a, const char *path, int
 	char key[PERIOD_KEY_SIZE];
 	if (only && period_format(only, key, sizeof(key)))
 		return ZRZ_EINTERNAL;
+	/* The total: the subtree's rows of the year, or of the kind of period
+	 * asked divided by the periods of that kind in the year (one row of
+	 * each obligation of that kind holds the period asked). */
+	int rc = store_compliance_total_get(db, org_id, year, only ? (int)only->kind + 1 : 0, total);
+	if (rc)
+		return rc;
+	if (only)
+		*total /= period_count(only->kind, year);
 	struct compliance_entry *es;
 	int ne;
-	int rc = store_compliance_page(db, a, path, year, only ? key : NULL,
-				       sort == ROLLUP_SORT_ORG ? COMPLIANCE_BY_PATH
-							       : COMPLIANCE_BY_BEHIND,
-				       offset, limit, &es, &ne, total);
+	rc = store_compliance_page(db, a, path, year, only ? key : NULL,
+				   sort == ROLLUP_SORT_ORG ? COMPLIANCE_BY_PATH : COMPLIANCE_BY_BEHIND,
+				   offset, limit, *total, &es, &ne);
 	if (rc)
 		return rc;
 	*rows = arena_alloc(a, sizeof(**rows) * ((size_t)ne + 1));

@@ -33,9 +33,11 @@ int compliance_refresh(struct db *db, struct arena *a, int64_t org_id, const cha
 int compliance_record_moved(struct db *db, int64_t org_id, const char *kind, const char *date);
 /* Obligation o was created (fill its rows) or deleted (drop them). */
 int compliance_obligation_added(struct db *db, struct arena *a, const struct obligation *o);
-int compliance_obligation_removed(struct db *db, int64_t obligation_id);
-/* A unit moved from old_path to new_path with everything below it. */
-int compliance_unit_moved(struct db *db, const char *old_path, const char *new_path);
+int compliance_obligation_removed(struct db *db, const struct obligation *o);
+/* Unit org_id moved from old_path to new_path with everything below it:
+ * the rows' paths, and the totals of its old and new ancestors. */
+int compliance_unit_moved(struct db *db, int64_t org_id, const char *old_path,
+			  const char *new_path);
 
 /*
  * Fill the rows of obligations that have none (databases from before the
@@ -46,11 +48,13 @@ int compliance_unit_moved(struct db *db, const char *old_path, const char *new_p
 int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed);
 
 /*
- * A page of the rollup of year under path (itself included) from the kept
- * rows: only period *only unless NULL, sorted by sort, rows offset..
- * offset+limit, each assessed for day today; *total counts every row.
+ * A page of the rollup of year of unit org_id at path and every unit below
+ * it, from the kept rows: only period *only unless NULL, sorted by sort,
+ * rows offset..offset+limit, each assessed for day today; *total counts
+ * every row (a lookup in compliance_total, not a count).
  */
-int compliance_rollup_page(struct db *db, struct arena *a, const char *path, int year,
+int compliance_rollup_page(struct db *db, struct arena *a, int64_t org_id, const char *path,
+			   int year,
 			   int today, const struct period *only, enum rollup_sort sort,
 			   int64_t offset, int64_t limit, struct rollup_row **rows, int *n,
 			   int64_t *total);

@@ -78,7 +78,7 @@ int obligation_delete(struct db *db, const struct actor *who, const struct oblig
 {
 	int rc = store_obligation_delete(db, o->id);
 	if (!rc)
-		rc = compliance_obligation_removed(db, o->id);
+		rc = compliance_obligation_removed(db, o);
 	if (rc)
 		return rc;
 	return audit_log(db, who, o->org_id, "obligation.delete", "obligation", o->id,

@@ -166,7 +166,7 @@ int org_move(struct db *db, struct arena *a, const struct actor *who, int64_t id
 	}
 	rc = store_org_move(db, id, new_parent, cur.path, new_path, time_now());
 	if (!rc)
-		rc = compliance_unit_moved(db, cur.path, new_path);
+		rc = compliance_unit_moved(db, id, cur.path, new_path);
 	if (!rc)
 		rc = store_org_get(db, a, id, out);
 	if (rc)

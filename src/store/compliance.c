@@ -2,7 +2,7 @@
  * Compliance kept ready: one row per obligation period (migration
  * 0007_compliance.sql), written by the domain in the same transaction as
  * each change that moves it, and read a page at a time by a superior's
- * rollup.  The page statements come in two shapes, chosen by the caller
+ * rollup, with the number of rows of every subtree beside them.  The page statements come in two shapes, chosen by the caller
  * from the size of the subtree: a wide subtree walks the index of the order
  * ("most behind first") and filters the path, so the first page of a
  * province reads about a page of index entries; a narrow one reads its own
@@ -185,16 +185,72 @@ int store_obligation_unfilled(struct db *db, struct arena *a, int64_t limit,
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* ---- the rows of each subtree ---- */
+
+static const char SQL_TOTAL_ADD[] =
+	"INSERT INTO compliance_total (org_id, year, prank, nrows) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (org_id, year, prank) DO UPDATE SET nrows = compliance_total.nrows + ?4";
+
+int store_compliance_total_add(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t delta)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_TOTAL_ADD, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, year);
+	db_bind_int64(st, 3, prank);
+	db_bind_int64(st, 4, delta);
+	return db_run(st);
+}
+
+static const char SQL_TOTAL_GET[] =
+	"SELECT coalesce(sum(nrows), 0) FROM compliance_total WHERE org_id = ?1 AND year = ?2 "
+	"AND (?3 = 0 OR prank = ?3)";
+
+int store_compliance_total_get(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t *rows)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_TOTAL_GET, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, year);
+	db_bind_int64(st, 3, prank);
+	return store__one_int(st, rows);
+}
+
+static const char SQL_TOTAL_LIST[] =
+	"SELECT year, prank, nrows FROM compliance_total WHERE org_id = ? AND nrows <> 0 "
+	"ORDER BY year, prank";
+
+int store_compliance_total_list(struct db *db, struct arena *a, int64_t org_id,
+				struct compliance_total **items, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_TOTAL_LIST, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		struct compliance_total *t = &(*items)[(*n)++];
+		t->year = db_col_int64(st, 0);
+		t->prank = (int)db_col_int64(st, 1);
+		t->rows = db_col_int64(st, 2);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
 /* ---- a rollup page ---- */
 
 /* A subtree with at most this many rows is read by path and sorted. */
 #define NARROW_ROWS 5000
-
-static const char SQL_COUNT[] =
-	"SELECT count(*) FROM compliance c WHERE c.path >= ?1 AND c.path < ?2 AND c.year = ?3";
-static const char SQL_COUNT_PERIOD[] =
-	"SELECT count(*) FROM compliance c WHERE c.path >= ?1 AND c.path < ?2 AND c.year = ?3 "
-	"AND c.period_key = ?4";
 
 #define PAGE_SELECT "SELECT " ENTRY_COLS ", o.name FROM compliance c JOIN org o ON o.id = c.org_id"
 #define BY_BEHIND " ORDER BY c.behind DESC, c.urgency, c.path, c.kind, c.prank, c.period_key"
@@ -220,30 +276,19 @@ static const char *const prank_codes[] = {NULL, "year", "half", "quarter", "mont
 
 int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
 			  const char *period_key, enum compliance_order order, int64_t offset,
-			  int64_t limit, struct compliance_entry **items, int *n, int64_t *total)
+			  int64_t limit, int64_t total, struct compliance_entry **items, int *n)
 {
 	const char *upper = store__path_upper(a, path);
 	struct db_stmt *st;
 	*n = 0;
 	*items = NULL;
-	int rc = db_prepare(db, period_key ? SQL_COUNT_PERIOD : SQL_COUNT, &st);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, path);
-	db_bind_text(st, 2, upper);
-	db_bind_int64(st, 3, year);
-	if (period_key)
-		db_bind_text(st, 4, period_key);
-	rc = store__one_int(st, total);
-	if (rc)
-		return rc;
-	if (offset >= *total)
+	if (offset >= total)
 		return ZRZ_OK;
 	const char *sql = order == COMPLIANCE_BY_PATH ? SQL_PAGE_PATH
-			  : *total <= NARROW_ROWS     ? SQL_PAGE_NARROW
+			  : total <= NARROW_ROWS      ? SQL_PAGE_NARROW
 			  : period_key                ? SQL_PAGE_WIDE_PERIOD
 						      : SQL_PAGE_WIDE;
-	rc = db_prepare(db, sql, &st);
+	int rc = db_prepare(db, sql, &st);
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, path);

@@ -220,6 +220,20 @@ int store_compliance_assess(struct db *db, const struct compliance_entry *e);
 /* Up to limit obligations that have no compliance rows yet. */
 int store_obligation_unfilled(struct db *db, struct arena *a, int64_t limit,
 			      struct obligation **items, int *n);
+/* Add delta to the rows counted for unit org_id's subtree in (year, prank). */
+int store_compliance_total_add(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t delta);
+/* The rows counted for org_id's subtree in year, of prank only unless 0. */
+int store_compliance_total_get(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t *rows);
+/* Every (year, prank, rows) counted for org_id's subtree. */
+struct compliance_total {
+	int64_t year;
+	int prank;
+	int64_t rows;
+};
+int store_compliance_total_list(struct db *db, struct arena *a, int64_t org_id,
+				struct compliance_total **items, int *n);
 
 enum compliance_order {
 	COMPLIANCE_BY_BEHIND, /* behind DESC, urgency, path, kind, prank, period_key */
@@ -227,10 +241,11 @@ enum compliance_order {
 };
 /* A page of the rows of year under path (itself included), only those of
  * period_key unless it is NULL, in the given order, with org_name and the
- * obligation's period filled in; *total counts them all. */
+ * obligation's period filled in.  total is how many rows there are (from
+ * compliance_total): it picks the plan (see store/compliance.c). */
 int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
 			  const char *period_key, enum compliance_order order, int64_t offset,
-			  int64_t limit, struct compliance_entry **items, int *n, int64_t *total);
+			  int64_t limit, int64_t total, struct compliance_entry **items, int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

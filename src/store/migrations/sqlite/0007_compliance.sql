@@ -45,3 +45,16 @@ CREATE INDEX compliance_period
 CREATE INDEX compliance_path ON compliance(path, year, kind, prank, period_key);
 CREATE INDEX compliance_unit ON compliance(org_id, kind, year);
 CREATE INDEX compliance_valid ON compliance(valid_to);
+
+-- How many rows of compliance each unit and everything below it hold, per
+-- year and kind of period (prank as above), kept with the rows (an
+-- obligation added or deleted moves its unit's and every ancestor's; a
+-- unit moved moves its old and new ancestors'), so that a rollup's total
+-- is one lookup rather than a count of the subtree's rows.
+CREATE TABLE compliance_total (
+    org_id  INTEGER NOT NULL,
+    year    INTEGER NOT NULL,
+    prank   INTEGER NOT NULL,
+    nrows   INTEGER NOT NULL,
+    PRIMARY KEY (org_id, year, prank)
+);
