@@ -52,6 +52,18 @@ static int assess(struct compliance_entry *e, int today, struct pacing *p)
 	return ZRZ_OK;
 }
 
+/* The second id of path ("/1/62/..." gives 62), 0 for a path of one id. */
+static int64_t path_a2(const char *path)
+{
+	const char *s = path[0] == '/' ? strchr(path + 1, '/') : NULL;
+	int64_t v = 0;
+	if (!s)
+		return 0;
+	for (s++; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
 static int refresh_obligation(struct db *db, const struct obligation *o, const char *path,
 			      const struct ledger_count *counts, int ncounts, int today)
 {
@@ -74,6 +86,7 @@ static int refresh_obligation(struct db *db, const struct obligation *o, const c
 		e.period_key = key;
 		e.org_id = o->org_id;
 		e.path = path;
+		e.a2 = path_a2(path);
 		e.year = o->year;
 		e.kind = o->kind;
 		e.prank = (int)pk + 1;
@@ -239,7 +252,17 @@ int compliance_unit_moved(struct db *db, int64_t org_id, const char *old_path,
 	struct arena *a = arena_new();
 	struct compliance_total *t;
 	int n;
-	int rc = store_compliance_repath(db, old_path, new_path);
+	int64_t a2 = path_a2(new_path);
+	int rc = store_compliance_repath(db, old_path, new_path, a2);
+	/* Moved to the top: a2 of the rows below is each child's id. */
+	for (int64_t off = 0, total = 1; !rc && !a2 && off < total;) {
+		struct org *kids;
+		int nk;
+		rc = store_org_children(db, a, org_id, off, 500, &kids, &nk, &total);
+		for (int i = 0; !rc && i < nk; i++)
+			rc = store_compliance_set_a2(db, kids[i].path, kids[i].id);
+		off += 500;
+	}
 	if (!rc)
 		rc = store_compliance_total_list(db, a, org_id, &t, &n);
 	for (int i = 0; !rc && i < n; i++) {
@@ -311,7 +334,7 @@ int compliance_rollup_page(struct db *db, struct arena *a, int64_t org_id, const
 	int ne;
 	rc = store_compliance_page(db, a, path, year, only ? key : NULL,
 				   sort == ROLLUP_SORT_ORG ? COMPLIANCE_BY_PATH : COMPLIANCE_BY_BEHIND,
-				   offset, limit, *total, &es, &ne);
+				   offset, limit, *total, path_a2(path), &es, &ne);
 	if (rc)
 		return rc;
 	*rows = arena_alloc(a, sizeof(**rows) * ((size_t)ne + 1));

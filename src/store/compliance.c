@@ -44,13 +44,13 @@ static void read_entry(struct db_stmt *st, struct arena *a, struct compliance_en
 static const char SQL_PUT[] =
 	"INSERT INTO compliance (obligation_id, period_key, org_id, path, year, kind, prank, "
 	"first_day, last_day, target, done, year_done, status, urgency, behind, assessed_on, "
-	"valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"valid_to, a2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	"ON CONFLICT (obligation_id, period_key) DO UPDATE SET org_id = excluded.org_id, "
 	"path = excluded.path, year = excluded.year, kind = excluded.kind, "
 	"prank = excluded.prank, first_day = excluded.first_day, last_day = excluded.last_day, "
 	"target = excluded.target, done = excluded.done, year_done = excluded.year_done, "
 	"status = excluded.status, urgency = excluded.urgency, behind = excluded.behind, "
-	"assessed_on = excluded.assessed_on, valid_to = excluded.valid_to";
+	"assessed_on = excluded.assessed_on, valid_to = excluded.valid_to, a2 = excluded.a2";
 
 int store_compliance_put(struct db *db, const struct compliance_entry *e)
 {
@@ -75,6 +75,7 @@ int store_compliance_put(struct db *db, const struct compliance_entry *e)
 	db_bind_int64(st, 15, e->behind);
 	db_bind_int64(st, 16, e->assessed_on);
 	db_bind_int64(st, 17, e->valid_to);
+	db_bind_int64(st, 18, e->a2);
 	return db_run(st);
 }
 
@@ -90,10 +91,12 @@ int store_compliance_delete_obligation(struct db *db, int64_t obligation_id)
 	return db_run(st);
 }
 
-static const char SQL_REPATH[] = "UPDATE compliance SET path = ? || substr(path, CAST(? AS INTEGER)) "
-				 "WHERE path >= ? AND path < ?";
+static const char SQL_REPATH[] =
+	"UPDATE compliance SET path = ? || substr(path, CAST(? AS INTEGER)), a2 = ? "
+	"WHERE path >= ? AND path < ?";
 
-int store_compliance_repath(struct db *db, const char *old_path, const char *new_path)
+int store_compliance_repath(struct db *db, const char *old_path, const char *new_path,
+			    int64_t a2)
 {
 	size_t n = strlen(old_path);
 	if (n == 0)
@@ -104,8 +107,26 @@ int store_compliance_repath(struct db *db, const char *old_path, const char *new
 	if (!rc) {
 		db_bind_text(st, 1, new_path);
 		db_bind_int64(st, 2, (int64_t)n + 1);
-		db_bind_text(st, 3, old_path);
-		db_bind_text(st, 4, store__path_upper(a, old_path));
+		db_bind_int64(st, 3, a2);
+		db_bind_text(st, 4, old_path);
+		db_bind_text(st, 5, store__path_upper(a, old_path));
+		rc = db_run(st);
+	}
+	arena_free(a);
+	return rc;
+}
+
+static const char SQL_SET_A2[] = "UPDATE compliance SET a2 = ? WHERE path >= ? AND path < ?";
+
+int store_compliance_set_a2(struct db *db, const char *path, int64_t a2)
+{
+	struct arena *a = arena_new();
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_SET_A2, &st);
+	if (!rc) {
+		db_bind_int64(st, 1, a2);
+		db_bind_text(st, 2, path);
+		db_bind_text(st, 3, store__path_upper(a, path));
 		rc = db_run(st);
 	}
 	arena_free(a);
@@ -262,6 +283,12 @@ static const char SQL_PAGE_WIDE[] =
 static const char SQL_PAGE_WIDE_PERIOD[] =
 	PAGE_SELECT " WHERE c.year = ?3 AND c.period_key = ?4 AND c.path || '' >= ?1"
 	" AND c.path || '' < ?2" BY_BEHIND PAGE_LIMIT;
+/* Wide within one unit of the second level (a2 = ?7): its own range of the
+ * order's index, the path filtered. */
+static const char SQL_PAGE_BRANCH[] =
+	PAGE_SELECT " WHERE c.year = ?3 AND c.a2 = ?7 AND c.path || '' >= ?1"
+	" AND c.path || '' < ?2 AND (CAST(?4 AS TEXT) IS NULL OR c.period_key || '' = ?4)"
+	BY_BEHIND PAGE_LIMIT;
 /* Narrow, most behind first: the subtree's rows by path, sorted. */
 static const char SQL_PAGE_NARROW[] =
 	PAGE_SELECT " WHERE c.path >= ?1 AND c.path < ?2 AND c.year + 0 = ?3"
@@ -276,7 +303,8 @@ static const char *const prank_codes[] = {NULL, "year", "half", "quarter", "mont
 
 int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
 			  const char *period_key, enum compliance_order order, int64_t offset,
-			  int64_t limit, int64_t total, struct compliance_entry **items, int *n)
+			  int64_t limit, int64_t total, int64_t a2, struct compliance_entry **items,
+			  int *n)
 {
 	const char *upper = store__path_upper(a, path);
 	struct db_stmt *st;
@@ -286,6 +314,7 @@ int store_compliance_page(struct db *db, struct arena *a, const char *path, int6
 		return ZRZ_OK;
 	const char *sql = order == COMPLIANCE_BY_PATH ? SQL_PAGE_PATH
 			  : total <= NARROW_ROWS      ? SQL_PAGE_NARROW
+			  : a2                        ? SQL_PAGE_BRANCH
 			  : period_key                ? SQL_PAGE_WIDE_PERIOD
 						      : SQL_PAGE_WIDE;
 	int rc = db_prepare(db, sql, &st);
@@ -297,6 +326,8 @@ int store_compliance_page(struct db *db, struct arena *a, const char *path, int6
 	db_bind_text(st, 4, period_key);
 	db_bind_int64(st, 5, limit);
 	db_bind_int64(st, 6, offset);
+	if (sql == SQL_PAGE_BRANCH)
+		db_bind_int64(st, 7, a2);
 	int cap = 0;
 	while ((rc = db_step(st)) == ZRZ_ROW) {
 		*items = store__grow(a, *items, *n, &cap, sizeof(**items));

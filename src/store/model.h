@@ -207,6 +207,7 @@ struct compliance_entry {
 	const char *period_key;
 	int64_t org_id;
 	const char *path;
+	int64_t a2; /* the second id of path, 0 for a unit at the top */
 	int64_t year;
 	const char *kind;
 	int prank;

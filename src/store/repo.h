@@ -209,8 +209,11 @@ int store_compliance_put(struct db *db, const struct compliance_entry *e);
 /* Remove every row of an obligation. */
 int store_compliance_delete_obligation(struct db *db, int64_t obligation_id);
 /* Rewrite the unit paths under old_path (itself included) to start with
- * new_path, as store_org_move() does for org. */
-int store_compliance_repath(struct db *db, const char *old_path, const char *new_path);
+ * new_path, as store_org_move() does for org, and set their a2. */
+int store_compliance_repath(struct db *db, const char *old_path, const char *new_path,
+			    int64_t a2);
+/* Set a2 of the rows under path (itself included). */
+int store_compliance_set_a2(struct db *db, const char *path, int64_t a2);
 /* Up to limit rows whose assessment no longer holds on day today (valid_to
  * before it), org_name and period left NULL. */
 int store_compliance_stale(struct db *db, struct arena *a, int today, int64_t limit,
@@ -242,10 +245,12 @@ enum compliance_order {
 /* A page of the rows of year under path (itself included), only those of
  * period_key unless it is NULL, in the given order, with org_name and the
  * obligation's period filled in.  total is how many rows there are (from
- * compliance_total): it picks the plan (see store/compliance.c). */
+ * compliance_total) and a2 the second id of path (0 for a unit at the top):
+ * both pick the plan (see store/compliance.c). */
 int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
 			  const char *period_key, enum compliance_order order, int64_t offset,
-			  int64_t limit, int64_t total, struct compliance_entry **items, int *n);
+			  int64_t limit, int64_t total, int64_t a2, struct compliance_entry **items,
+			  int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

@@ -4,7 +4,11 @@
 -- the day in assessed_on.  A superior's rollup reads its page from here
 -- instead of computing every obligation of the subtree per request.
 --
--- path is the unit's path (rewritten with the unit's on a move); kind and
+-- path is the unit's path (rewritten with the unit's on a move) and a2 the
+-- unit's ancestor two levels down from the top (its second id: a city of
+-- a province; 0 for a unit at the top), so that the page of a city walks
+-- its own index range instead of skipping every row of the cities before
+-- it among the rows that tie on behind; kind and
 -- prank (1 year, 2 half, 3 quarter, 4 month, 5 week) repeat the obligation's
 -- so that the order "most behind first" is an index: behind DESC, urgency
 -- (missed, at_risk, on_track, met), then the unit path, the obligation and
@@ -23,6 +27,7 @@ CREATE TABLE compliance (
     period_key     TEXT NOT NULL,
     org_id         INTEGER NOT NULL,
     path           TEXT NOT NULL,
+    a2             INTEGER NOT NULL,
     year           INTEGER NOT NULL,
     kind           TEXT NOT NULL,
     prank          INTEGER NOT NULL,
@@ -40,6 +45,8 @@ CREATE TABLE compliance (
 );
 CREATE INDEX compliance_behind
     ON compliance(year, behind DESC, urgency, path, kind, prank, period_key);
+CREATE INDEX compliance_branch
+    ON compliance(year, a2, behind DESC, urgency, path, kind, prank, period_key);
 CREATE INDEX compliance_period
     ON compliance(year, period_key, behind DESC, urgency, path, kind, prank);
 CREATE INDEX compliance_path ON compliance(path, year, kind, prank, period_key);
