@@ -116,7 +116,8 @@ def recompute():
 
 def check_table():
     want_rows, want_totals = recompute()
-    have = {(r[0], r[1]): tuple(r[2:]) for r in S.sql(
+    # (str(): psql hands a key such as "2026" back as a number.)
+    have = {(r[0], str(r[1])): tuple(r[2:]) for r in S.sql(
         "SELECT obligation_id, period_key, org_id, path, a2, year, kind, prank, target, done, "
         "year_done, status FROM compliance")}
     stored = {k: v[:-1] for k, v in have.items()}
