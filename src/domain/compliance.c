@@ -276,7 +276,7 @@ int compliance_unit_moved(struct db *db, int64_t org_id, const char *old_path,
 
 int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed)
 {
-	*filled = *assessed = 0;
+	*filled = 0;
 	int rc = ZRZ_OK;
 	for (;;) {
 		struct arena *a = arena_new();
@@ -292,11 +292,19 @@ int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed
 		if (n < FILL_BATCH)
 			break;
 	}
-	for (;;) {
+	return compliance_reassess(db, today, 0, assessed);
+}
+
+int compliance_reassess(struct db *db, int today, int64_t max, int64_t *assessed)
+{
+	*assessed = 0;
+	int rc = ZRZ_OK;
+	while (max <= 0 || *assessed < max) {
+		int64_t want = max <= 0 || max - *assessed > FILL_BATCH ? FILL_BATCH : max - *assessed;
 		struct arena *a = arena_new();
 		struct compliance_entry *rows;
 		int n;
-		rc = store_compliance_stale(db, a, today, FILL_BATCH, &rows, &n);
+		rc = store_compliance_stale(db, a, today, want, &rows, &n);
 		for (int i = 0; !rc && i < n; i++) {
 			struct pacing p;
 			rc = assess(&rows[i], today, &p);
@@ -307,7 +315,7 @@ int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed
 		if (rc)
 			return rc;
 		*assessed += n;
-		if (n < FILL_BATCH)
+		if (n < want)
 			break;
 	}
 	return ZRZ_OK;

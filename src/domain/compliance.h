@@ -46,6 +46,15 @@ int compliance_unit_moved(struct db *db, int64_t org_id, const char *old_path,
  * how many obligations and rows were done.  Run inside a transaction.
  */
 int compliance_fill(struct db *db, int today, int64_t *filled, int64_t *assessed);
+/*
+ * Re-assess for day today at most max (0: every one) of the rows whose
+ * assessment no longer holds; *assessed gets how many.  The job bounds each
+ * run so that it holds the writers back for a short while only: on the
+ * first day of a period every running row of a province is due (200,000 at
+ * 50,000 units), and the runs that follow finish them; meanwhile pages keep
+ * the older order and assess the rows they return for the day.
+ */
+int compliance_reassess(struct db *db, int today, int64_t max, int64_t *assessed);
 
 /*
  * A page of the rollup of year of unit org_id at path and every unit below

@@ -21,7 +21,7 @@
 -- last day on which the stored status and behind still hold (a period not
 -- begun: the day before it starts; one that ended before assessed_on:
 -- forever); the daily job re-assesses the rows whose valid_to has passed.
--- Rows are filled by `zerenzhi init` and by the job for existing data.
+-- `zerenzhi init` fills the rows of obligations that have none (existing data).
 CREATE TABLE compliance (
     obligation_id  INTEGER NOT NULL,
     period_key     TEXT NOT NULL,
