@@ -70,8 +70,11 @@ def test_job_ran_once():
     lease = S.sql("SELECT holder, expires_at FROM lease WHERE name = 'session_purge'")
     assert len(lease) == 1 and lease[0][0] == runs[0][0], (lease, runs)
     assert lease[0][1] > time.time() + 3000, lease
+    # Every job (session_purge, compliance_assess) ran once, each audited.
+    names = S.sql("SELECT name, count(*) FROM job_run GROUP BY name ORDER BY name")
+    assert names == [("compliance_assess", 1), ("session_purge", 1)], names
     audit = S.sql("SELECT count(*) FROM audit WHERE action = 'job.run'")[0][0]
-    assert audit == 1, audit
+    assert audit == 2, audit
 
 
 def test_session_shared():
