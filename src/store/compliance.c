@@ -271,7 +271,7 @@ int store_compliance_total_list(struct db *db, struct arena *a, int64_t org_id,
 /* ---- a rollup page ---- */
 
 /* A subtree with at most this many rows is read by path and sorted. */
-#define NARROW_ROWS 5000
+#define NARROW_ROWS 2000
 
 #define PAGE_SELECT "SELECT " ENTRY_COLS ", o.name FROM compliance c JOIN org o ON o.id = c.org_id"
 #define BY_BEHIND " ORDER BY c.behind DESC, c.urgency, c.path, c.kind, c.prank, c.period_key"

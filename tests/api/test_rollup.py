@@ -257,6 +257,22 @@ def test_rollup_past_the_old_cap():
     assert j["total"] == n // 5, (j["total"], n)
     j = ok(c("shuji").get("/api/v1/compliance?org_id=%d&year=2030&rollup=1" % UNITS[7]))
     assert j["total"] == per_unit, j["total"]
+    # The bureau under a new top unit (`zerenzhi org move`): its pages are
+    # now read from its own range of the second level's index, in the same
+    # order as before.
+    def pages(extra):
+        return [(x["obligation_id"], x["period"], x["status"], x["org_path"].split("/")[-2])
+                for p in (1, 2, 50) for x in ok(c("shuji").get(
+                    url + "&size=200&page=%d%s" % (p, extra)))["items"]]
+    before = [pages(""), pages("&period=2030-W10"), pages("&sort=org")]
+    S.stop()
+    top = S.add_org("市委")
+    S.cli("org", "move", "--id", str(IDS["bureau"]), "--parent", str(top))
+    S.start()
+    assert [pages(""), pages("&period=2030-W10"), pages("&sort=org")] == before
+    S.stop()
+    S.cli("org", "move", "--id", str(IDS["bureau"]), "--parent", "0")
+    S.start()
 
 
 def test_rollup_every_period_kind_matches_compliance():
