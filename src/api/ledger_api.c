@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "api/export_api.h"
 #include "domain/dictionary.h"
+#include "domain/compliance.h"
 #include "domain/ledger.h"
 #include "domain/obligation.h"
 #include "domain/org.h"
@@ -516,6 +517,7 @@ int api_compliance(struct req *r)
 	int64_t org_id, year;
 	const char *as_of;
 	int today = period_day_of_time(time_now());
+	const int real_today = today;
 	char date[PERIOD_DATE_SIZE];
 	period_day_format(today, date, sizeof(date));
 	int64_t this_year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
@@ -576,9 +578,20 @@ int api_compliance(struct req *r)
 						 period_key ? &only : NULL, order);
 		struct rollup_row *rr;
 		int nr;
+		int64_t total;
 		struct derr e = {0};
-		rc = compliance_rollup(db, r->arena, o.path, (int)year, today,
-				       period_key ? &only : NULL, order, &rr, &nr, &e);
+		if (today == real_today) {
+			/* Today's rollup: a page of the rows kept ready. */
+			rc = compliance_rollup_page(db, r->arena, o.id, o.path, (int)year, today,
+						    period_key ? &only : NULL, order, offset, limit,
+						    &rr, &nr, &total);
+			offset = 0;
+		} else {
+			/* As of another day: computed for that day, bounded. */
+			rc = compliance_rollup(db, r->arena, o.path, (int)year, today,
+					       period_key ? &only : NULL, order, &rr, &nr, &e);
+			total = nr;
+		}
 		if (rc)
 			return api_fail(r, rc, &e);
 		struct record_kind *kinds;
@@ -589,7 +602,7 @@ int api_compliance(struct req *r)
 		json_t *arr = json_array();
 		for (int64_t i = offset; i < nr && i < offset + limit; i++)
 			json_array_append_new(arr, rollup_row_json(&rr[i], kinds, nkinds));
-		json_t *j = json_page(arr, nr);
+		json_t *j = json_page(arr, total);
 		json_object_set_new(j, "org_id", json_integer(org_id));
 		json_object_set_new(j, "year", json_integer(year));
 		json_object_set_new(j, "as_of", json_string(date));

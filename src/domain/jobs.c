@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/jobs.h"
 #include "domain/notice.h"
 #include "domain/period.h"
@@ -59,9 +60,27 @@ static int job_remind(struct app *app, struct db *db, json_t *detail)
 	return ZRZ_OK;
 }
 
+/* Compliance kept ready: re-assess the rows whose status or behind may
+ * have changed since the day they were assessed (periods begun, running or
+ * just ended), at most COMPLIANCE_ROWS_PER_RUN of them per run (see
+ * compliance_reassess).  Rows of obligations written around the server are
+ * filled by `zerenzhi init`, not here: finding them reads every obligation. */
+#define COMPLIANCE_ROWS_PER_RUN 20000
+static int job_compliance_assess(struct app *app, struct db *db, json_t *detail)
+{
+	(void)app;
+	int64_t assessed = 0;
+	int rc = compliance_reassess(db, period_day_of_time(time_now()), COMPLIANCE_ROWS_PER_RUN,
+				     &assessed);
+	if (!rc)
+		json_object_set_new(detail, "rows_assessed", json_integer(assessed));
+	return rc;
+}
+
 static const struct job jobs[] = {
 	{"session_purge", job_session_purge, false},
 	{"remind", job_remind, true},
+	{"compliance_assess", job_compliance_assess, false},
 };
 
 static const struct actor scheduler_actor = {0, "scheduler"};

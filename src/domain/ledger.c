@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/ledger.h"
 #include "domain/period.h"
 #include "store/repo.h"
@@ -163,7 +164,7 @@ static int count_apply(struct db *db, int64_t org_id, const char *kind, const ch
 		if (rc)
 			return rc;
 	}
-	return ZRZ_OK;
+	return compliance_record_moved(db, org_id, kind, date);
 }
 
 static json_t *opt_text(const char *s)

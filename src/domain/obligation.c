@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/ledger.h"
 #include "domain/obligation.h"
 #include "domain/plan.h"
@@ -67,6 +68,8 @@ int obligation_create(struct db *db, struct arena *a, const struct actor *who,
 		return derr_set(e, ZRZ_ECONFLICT, "kind", "该单位本年度已有相同类型和周期的指标");
 	if (!rc)
 		rc = store_obligation_get(db, a, id, out);
+	if (!rc)
+		rc = compliance_obligation_added(db, a, out);
 	if (rc)
 		return rc;
 	return audit_log(db, who, o->org_id, "obligation.create", "obligation", id,
@@ -78,6 +81,8 @@ int obligation_create(struct db *db, struct arena *a, const struct actor *who,
 int obligation_delete(struct db *db, const struct actor *who, const struct obligation *o)
 {
 	int rc = store_obligation_delete(db, o->id);
+	if (!rc)
+		rc = compliance_obligation_removed(db, o);
 	if (rc)
 		return rc;
 	return audit_log(db, who, o->org_id, "obligation.delete", "obligation", o->id,

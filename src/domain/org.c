@@ -8,6 +8,7 @@
 #include "core/str.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/org.h"
 #include "store/repo.h"
 
@@ -164,6 +165,8 @@ int org_move(struct db *db, struct arena *a, const struct actor *who, int64_t id
 		return ZRZ_OK;
 	}
 	rc = store_org_move(db, id, new_parent, cur.path, new_path, time_now());
+	if (!rc)
+		rc = compliance_unit_moved(db, id, cur.path, new_path);
 	if (!rc)
 		rc = store_org_get(db, a, id, out);
 	if (rc)

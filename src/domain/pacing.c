@@ -131,6 +131,11 @@ double pacing_rate(int count, int first, int today)
 	return (double)count / ((double)today - (double)first + 1.0);
 }
 
+int pacing_status_urgency(enum pacing_status s)
+{
+	return status_known(s) ? status_urgency[s] : PACING_STATUS_COUNT;
+}
+
 int pacing_cmp_behind(const struct pacing *a, const struct pacing *b)
 {
 	if (a->behind > b->behind)

@@ -110,6 +110,10 @@ int pacing_assess_period(const struct period *p, int target, int done, int today
  */
 double pacing_rate(int count, int first, int today);
 
+/* The tie-break rank of pacing_cmp_behind: 0 missed, 1 at_risk, 2 on_track,
+ * 3 met (smaller sorts first); PACING_STATUS_COUNT for an unknown status. */
+int pacing_status_urgency(enum pacing_status s);
+
 /*
  * Order for "most behind first": negative when a is further behind than b.
  * Compares the behind scores, then the status (missed before at_risk before

@@ -363,4 +363,29 @@ struct notice_delivery {
 	int nlog;
 };
 
+/* One row of compliance: an obligation period kept ready for the rollup
+ * (see migration 0007_compliance.sql for the meaning of each column). */
+struct compliance_entry {
+	int64_t obligation_id;
+	const char *period_key;
+	int64_t org_id;
+	const char *path;
+	int64_t a2; /* the second id of path, 0 for a unit at the top */
+	int64_t year;
+	const char *kind;
+	int prank;
+	int first_day;
+	int last_day;
+	int64_t target;
+	int64_t done;
+	int64_t year_done;
+	const char *status;
+	int urgency;
+	int64_t behind;
+	int assessed_on;
+	int valid_to;
+	const char *org_name; /* read with a rollup page only */
+	const char *period;   /* the obligation's period kind code, likewise */
+};
+
 #endif

@@ -306,6 +306,54 @@ int store_delivery_record(struct db *db, int64_t id, int64_t attempt, const char
 /* The deliveries of channel_id, newest first, each with its attempts. */
 int store_delivery_list(struct db *db, struct arena *a, int64_t channel_id, int64_t offset,
 			int64_t limit, struct notice_delivery **items, int *n, int64_t *total);
+/* ---- compliance kept ready (one row per obligation period) ---- */
+/* Insert or replace the row of (e->obligation_id, e->period_key). */
+int store_compliance_put(struct db *db, const struct compliance_entry *e);
+/* Remove every row of an obligation. */
+int store_compliance_delete_obligation(struct db *db, int64_t obligation_id);
+/* Rewrite the unit paths under old_path (itself included) to start with
+ * new_path, as store_org_move() does for org, and set their a2. */
+int store_compliance_repath(struct db *db, const char *old_path, const char *new_path,
+			    int64_t a2);
+/* Set a2 of the rows under path (itself included). */
+int store_compliance_set_a2(struct db *db, const char *path, int64_t a2);
+/* Up to limit rows whose assessment no longer holds on day today (valid_to
+ * before it), org_name and period left NULL. */
+int store_compliance_stale(struct db *db, struct arena *a, int today, int64_t limit,
+			   struct compliance_entry **items, int *n);
+/* Store a row's new assessment. */
+int store_compliance_assess(struct db *db, const struct compliance_entry *e);
+/* Up to limit obligations that have no compliance rows yet. */
+int store_obligation_unfilled(struct db *db, struct arena *a, int64_t limit,
+			      struct obligation **items, int *n);
+/* Add delta to the rows counted for unit org_id's subtree in (year, prank). */
+int store_compliance_total_add(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t delta);
+/* The rows counted for org_id's subtree in year, of prank only unless 0. */
+int store_compliance_total_get(struct db *db, int64_t org_id, int64_t year, int prank,
+			       int64_t *rows);
+/* Every (year, prank, rows) counted for org_id's subtree. */
+struct compliance_total {
+	int64_t year;
+	int prank;
+	int64_t rows;
+};
+int store_compliance_total_list(struct db *db, struct arena *a, int64_t org_id,
+				struct compliance_total **items, int *n);
+
+enum compliance_order {
+	COMPLIANCE_BY_BEHIND, /* behind DESC, urgency, path, kind, prank, period_key */
+	COMPLIANCE_BY_PATH,   /* path, kind, prank, period_key */
+};
+/* A page of the rows of year under path (itself included), only those of
+ * period_key unless it is NULL, in the given order, with org_name and the
+ * obligation's period filled in.  total is how many rows there are (from
+ * compliance_total) and a2 the second id of path (0 for a unit at the top):
+ * both pick the plan (see store/compliance.c). */
+int store_compliance_page(struct db *db, struct arena *a, const char *path, int64_t year,
+			  const char *period_key, enum compliance_order order, int64_t offset,
+			  int64_t limit, int64_t total, int64_t a2, struct compliance_entry **items,
+			  int *n);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */

@@ -70,9 +70,10 @@ def test_job_ran_once():
     lease = S.sql("SELECT holder, expires_at FROM lease WHERE name = 'session_purge'")
     assert len(lease) == 1 and lease[0][0] == runs[0][0], (lease, runs)
     assert lease[0][1] > time.time() + 3000, lease
-    # Every job (housekeeping, reminders) ran once, audited once.
-    per_job = S.sql("SELECT name, count(*) FROM job_run GROUP BY name")
-    assert per_job and all(n == 1 for _, n in per_job), per_job
+    # Every job (housekeeping, compliance, reminders) ran once, audited once.
+    per_job = S.sql("SELECT name, count(*) FROM job_run GROUP BY name ORDER BY name")
+    assert [n for n, _ in per_job] == ["compliance_assess", "remind", "session_purge"], per_job
+    assert all(n == 1 for _, n in per_job), per_job
     audit = S.sql("SELECT count(*) FROM audit WHERE action = 'job.run'")[0][0]
     assert audit == len(per_job), (audit, per_job)
 

@@ -2,8 +2,8 @@
 """API tests of a superior's compliance rollup and of obligation templates:
 a bureau with 200 schools that each adopt the 三会一课 template, some
 records so that statuses differ, then the rollup's total, paging, "most
-behind first" order, one period, refusal for a unit-level user and for too
-many obligations, and agreement with each unit's own compliance.
+behind first" order, one period, refusal for a unit-level user, a rollup past
+the old cap of 20,000 obligations, and agreement with each unit's own compliance.
 
     python3 tests/api/test_rollup.py       (ZRZ_BIN selects the binary,
                                             ZRZ_PG runs it on PostgreSQL)
@@ -220,9 +220,12 @@ def test_rollup_refused():
     ok(c("offs").get("/api/v1/compliance?org_id=%d&year=2023" % UNITS[0]))
 
 
-def test_rollup_cap():
+def test_rollup_past_the_old_cap():
     # More than 20,000 obligations in 2030 (direct inserts: 201 units x 15
-    # kinds x 5 periods = 15,075 is too few, so add 70 units first).
+    # kinds x 5 periods = 15,075 is too few, so add 70 units first).  Today's
+    # rollup reads the rows kept ready, which `zerenzhi init` fills for
+    # obligations written around the server; a rollup as of another day is
+    # computed per request and still refuses that many.
     for i in range(70):
         ok(c("admin").post("/api/v1/orgs", {"parent_id": IDS["bureau"],
                                             "name": "分校%02d" % i}), 201)
@@ -233,13 +236,43 @@ def test_rollup_cap():
     n = S.sql("SELECT count(*) FROM obligation WHERE year = 2030")[0][0]
     assert n > 20000, n
     url = "/api/v1/compliance?org_id=%d&year=2030&rollup=1" % IDS["bureau"]
-    check_error(c("shuji").get(url), 422, "invalid", "org_id")
+    check_error(c("shuji").get(url + "&as_of=2030-03-01"), 422, "invalid", "org_id")
+    S.stop()
+    out = S.cli("init").stdout
+    assert "补齐 %d 项指标" % n in out, out
+    S.start()
+    per_unit = 15 * (1 + 2 + 4 + 12 + 52)
+    j = ok(c("shuji").get(url))
+    assert j["total"] == n // 5 * per_unit // 15, (j["total"], n)
+    assert len(j["items"]) == 25
+    # Nothing done yet in 2030, which has not begun: every row on track,
+    # ties broken by unit path, then obligation and period.
+    assert {x["status"] for x in j["items"]} == {"on_track"}
+    keys = [(x["org_path"], x["kind"]) for x in j["items"]]
+    assert keys == sorted(keys), keys
+    j = ok(c("shuji").get(url + "&page=400&size=200"))
+    assert j["total"] == n // 5 * per_unit // 15 and len(j["items"]) == 200
     # One period narrows it; so does one unit.
     j = ok(c("shuji").get(url + "&period=2030-W10"))
     assert j["total"] == n // 5, (j["total"], n)
     j = ok(c("shuji").get("/api/v1/compliance?org_id=%d&year=2030&rollup=1" % UNITS[7]))
-    per_unit = 15 * (1 + 2 + 4 + 12 + 52)
     assert j["total"] == per_unit, j["total"]
+    # The bureau under a new top unit (`zerenzhi org move`): its pages are
+    # now read from its own range of the second level's index, in the same
+    # order as before.
+    def pages(extra):
+        return [(x["obligation_id"], x["period"], x["status"], x["org_path"].split("/")[-2])
+                for p in (1, 2, 50) for x in ok(c("shuji").get(
+                    url + "&size=200&page=%d%s" % (p, extra)))["items"]]
+    before = [pages(""), pages("&period=2030-W10"), pages("&sort=org")]
+    S.stop()
+    top = S.add_org("市委")
+    S.cli("org", "move", "--id", str(IDS["bureau"]), "--parent", str(top))
+    S.start()
+    assert [pages(""), pages("&period=2030-W10"), pages("&sort=org")] == before
+    S.stop()
+    S.cli("org", "move", "--id", str(IDS["bureau"]), "--parent", "0")
+    S.start()
 
 
 def test_rollup_every_period_kind_matches_compliance():
@@ -295,7 +328,7 @@ def main():
         code = run([test_templates_list_and_adopt, test_adopt_in_200_units_and_records,
                     test_rollup_total_and_paging, test_rollup_sort_behind,
                     test_rollup_one_period, test_rollup_matches_unit_compliance,
-                    test_rollup_refused, test_rollup_cap,
+                    test_rollup_refused, test_rollup_past_the_old_cap,
                     test_rollup_every_period_kind_matches_compliance])
         S.stop()
     finally:
