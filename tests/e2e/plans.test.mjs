@@ -83,7 +83,14 @@ bt('导入向导：上传第一份工作要点，核对高亮的提取结果并�
   assert.equal(await rows.count(), first.obligations.length)
   await page.getByTestId('import-obligations').locator('.el-table__row.picked-row').waitFor()
   assert.equal(await rows.nth(1).evaluate((el) => el.classList.contains('picked-row')), true)
-  await page.getByTestId('import-committee').getByText(first.committee.leader[0]).waitFor()
+  /* The leading group and the dated activities are editable: a second
+   * office deputy director, and the second activity left out. */
+  const committee = page.getByTestId('import-committee')
+  assert.equal(await committee.getByLabel('组长', { exact: true }).inputValue(), first.committee.leader.join('、'))
+  const deputy = committee.getByLabel('办公室副主任', { exact: true })
+  await deputy.fill(`${await deputy.inputValue()}、王新`)
+  const dropped = first.dated_activities[1]
+  await page.getByLabel('保留第 2 项活动').uncheck()
   for (const t of first.top_sections) await page.getByTestId('import-outline').getByText(t).first().waitFor()
   assert.deepEqual(await unlabelledInputs(page), [], 'every input of the preview has a label')
   await screenshot(page, 'plans-import-preview')
@@ -95,6 +102,26 @@ bt('导入向导：上传第一份工作要点，核对高亮的提取结果并�
   await page.getByText('已导入工作要点').waitFor()
   await page.waitForURL(/\/plans\/\d+$/)
   state.planPath = new URL(page.url()).pathname
+  /* What was saved: the activities kept as items due on their dates, the
+   * edited leading group. */
+  const plan = await (await page.request.get(`/api/v1${state.planPath}`)).json()
+  const dues = []
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk)
+    else if (v && typeof v === 'object') {
+      if (typeof v.due === 'string') dues.push(v.due)
+      Object.values(v).forEach(walk)
+    }
+  }
+  walk(plan)
+  assert.ok(dues.includes(`${YEAR}-05-01`), 'the kept activities are items due on their dates')
+  const droppedDate = `${YEAR}-${dropped.date.slice(5)}`
+  assert.equal(dues.filter((d) => d === droppedDate).length, 0, `no item for ${dropped.name}`)
+  const groups = await (await page.request.get(`/api/v1/committees?org_id=${ids.root}`)).json()
+  const group = groups.items.find((g) => g.name === first.committee.name)
+  assert.ok(group, 'the leading group was saved')
+  const detail = await (await page.request.get(`/api/v1/committees/${group.id}`)).json()
+  assert.ok(JSON.stringify(detail).includes('王新'), 'with the added office deputy director')
   const sections = page.getByTestId('plan-section')
   await sections.first().waitFor()
   assert.equal(await sections.count(), first.top_sections.length)
