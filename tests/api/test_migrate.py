@@ -99,6 +99,52 @@ def test_upgrade_from_each_version():
             s.cleanup()
 
 
+def test_notices_survive_the_kind_change():
+    """Migration 8 rebuilds SQLite's notice table (and relaxes PostgreSQL's
+    check): notices, read marks and deliveries made at version 7 are all
+    there afterwards, still joined, and a kind outside the old list fits."""
+    s = Server(schema_version=7)
+    try:
+        s.sql("INSERT INTO org (id, parent_id, path, name, kind, sort, created_at, updated_at)"
+              " VALUES (1, NULL, '/1/', '旧版本单位', 'committee', 0, 1, 1)")
+        s.sql("INSERT INTO users (id, org_id, login, name, pass_hash, pass_changed_at,"
+              " created_at, updated_at) VALUES (5, 1, 'old', '旧用户', 'x', 1, 1, 1)")
+        for i, kind in ((3, "due_soon"), (4, "missed")):
+            s.sql("INSERT INTO notice (id, org_id, event_key, kind, title, body, link, created_at)"
+                  " VALUES (%d, 1, 'k%d', '%s', '标题%d', '内容', '/x', 10)" % (i, i, kind, i))
+        s.sql("INSERT INTO notice_read (notice_id, user_id, read_at) VALUES (4, 5, 11)")
+        s.sql("INSERT INTO notify_channel (id, org_id, kind, name, target, created_at, updated_at)"
+              " VALUES (2, 1, 'email', '邮件', 'a@example.org', 1, 1)")
+        s.sql("INSERT INTO notice_delivery (id, notice_id, channel_id, state, next_at, created_at)"
+              " VALUES (9, 3, 2, 'sent', 1, 1)")
+        before = s.sql("SELECT id, org_id, event_key, kind, title, link FROM notice ORDER BY id")
+        s.cli("init")
+        assert s.sql("SELECT max(version) FROM schema_migrations")[0][0] == LATEST
+        assert s.sql("SELECT id, org_id, event_key, kind, title, link FROM notice"
+                     " ORDER BY id") == before
+        joined = s.sql("SELECT n.event_key FROM notice_read r JOIN notice n ON n.id = r.notice_id")
+        assert [r[0] for r in joined] == ["k4"], joined
+        joined = s.sql("SELECT n.event_key FROM notice_delivery d"
+                       " JOIN notice n ON n.id = d.notice_id")
+        assert [r[0] for r in joined] == ["k3"], joined
+        s.sql("INSERT INTO notice (org_id, event_key, kind, title, body, created_at)"
+              " VALUES (1, 'k-new', 'incident_overdue', '新', '新', 12)")
+        if not PG:
+            # The new table kept the sequence past the old rows, and every
+            # foreign key of the database still finds its row.
+            assert s.sql("SELECT id FROM notice WHERE event_key = 'k-new'")[0][0] > 4
+            assert s.sql("PRAGMA foreign_key_check") == []
+        try:
+            s.sql("INSERT INTO notice (org_id, event_key, kind, title, body, created_at)"
+                  " VALUES (1, 'k-bad', '', '新', '新', 12)")
+        except Exception:
+            pass
+        else:
+            raise AssertionError("an empty notice kind was accepted")
+    finally:
+        s.cleanup()
+
+
 def test_newer_schema_refused():
     s = Server()
     try:
@@ -141,4 +187,5 @@ def test_bad_addresses():
 if __name__ == "__main__":
     _ = PASSWORD
     sys.exit(run([test_migration_files_match, test_upgrade_from_each_version,
-                  test_newer_schema_refused, test_bad_addresses]))
+                  test_notices_survive_the_kind_change, test_newer_schema_refused,
+                  test_bad_addresses]))
