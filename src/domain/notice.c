@@ -370,9 +370,11 @@ static int source_plan_items(struct remind_ctx *cx)
  */
 static int source_outlets(struct remind_ctx *cx)
 {
+	/* First, in a new year, the units' yearly inspection obligations. */
+	int64_t synced;
+	int rc = outlet_roll_year(cx->db, &scheduler_actor, cx->today, &synced);
 	int64_t after = 0;
-	int rc = ZRZ_OK;
-	for (;;) {
+	for (; !rc;) {
 		struct arena *a = arena_new();
 		struct notice *cand = NULL;
 		int nc = 0, nread = 0;

@@ -148,10 +148,9 @@ static int64_t periods_needed(const struct outlet *c, int year)
  * change of a channel's status, frequency, opening date or existence.
  */
 int outlet_sync_obligation(struct db *db, struct arena *a, const struct actor *who,
-			   int64_t org_id)
+			   int64_t org_id, int today)
 {
 	struct period yp;
-	int today = today_day();
 	if (period_containing(PERIOD_YEAR, today, &yp))
 		return ZRZ_EINTERNAL;
 	struct outlet *cs;
@@ -198,6 +197,41 @@ int outlet_sync_obligation(struct db *db, struct arena *a, const struct actor *w
 			 json_pack("{s:s, s:s, s:I, s:{s:I, s:I}}", "kind", cur->kind, "period",
 				   cur->period, "year", (json_int_t)cur->year, "min", "from",
 				   (json_int_t)cur->min, "to", (json_int_t)need));
+}
+
+#define ROLL_CHUNK 200
+
+int outlet_roll_year(struct db *db, const struct actor *who, int today, int64_t *synced)
+{
+	struct period yp;
+	if (period_containing(PERIOD_YEAR, today, &yp))
+		return ZRZ_EINTERNAL;
+	*synced = 0;
+	int64_t after = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct arena *a = arena_new();
+		int64_t *orgs;
+		int n = 0;
+		rc = app_begin(db);
+		if (!rc)
+			rc = store_outlet_units_without_obligation(db, a, yp.year, after, ROLL_CHUNK,
+								   &orgs, &n);
+		for (int i = 0; !rc && i < n; i++) {
+			rc = outlet_sync_obligation(db, a, who, orgs[i], today);
+			after = orgs[i];
+			if (!rc)
+				(*synced)++;
+		}
+		if (!rc)
+			rc = app_commit(db);
+		else if (app_in_tx(db))
+			app_rollback(db);
+		arena_free(a);
+		if (rc || n < ROLL_CHUNK)
+			break;
+	}
+	return rc;
 }
 
 /* ---- the registry ---- */
@@ -315,7 +349,7 @@ int outlet_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!rc)
 		rc = refresh_due(db, a, id);
 	if (!rc)
-		rc = outlet_sync_obligation(db, a, who, in.org_id);
+		rc = outlet_sync_obligation(db, a, who, in.org_id, today_day());
 	if (!rc)
 		rc = store_outlet_get(db, a, id, out);
 	if (rc)
@@ -354,7 +388,7 @@ int outlet_update(struct db *db, struct arena *a, const struct actor *who,
 	if (!rc)
 		rc = refresh_due(db, a, in.id);
 	if (!rc)
-		rc = outlet_sync_obligation(db, a, who, in.org_id);
+		rc = outlet_sync_obligation(db, a, who, in.org_id, today_day());
 	if (!rc)
 		rc = store_outlet_get(db, a, in.id, out);
 	if (rc)
@@ -398,7 +432,7 @@ int outlet_delete(struct db *db, struct arena *a, const struct actor *who,
 				"该阵地已有检查记录，不能删除；停止运营的阵地请改为“已关闭”");
 	int rc = store_outlet_set_deleted(db, cur->id, time_now());
 	if (!rc)
-		rc = outlet_sync_obligation(db, a, who, cur->org_id);
+		rc = outlet_sync_obligation(db, a, who, cur->org_id, today_day());
 	if (rc)
 		return rc;
 	return audit_log(db, who, cur->org_id, "channel.delete", "channel", cur->id,

@@ -86,12 +86,19 @@ int outlet_inspections(struct db *db, struct arena *a, int64_t channel_id,
 int outlet_record_changed(struct db *db, struct arena *a, int64_t record_id);
 
 /*
- * Keep the obligation (org_id, channel_inspection, period year, year of
- * today) equal to what the unit's active channels ask for (see outlet.c).
- * Audited as obligation.create / obligation.update / obligation.delete.
+ * Keep the obligation (org_id, channel_inspection, period year, year of day
+ * number today) equal to what the unit's active channels ask for (see
+ * outlet.c).  Audited as obligation.create / obligation.update /
+ * obligation.delete.
  */
 int outlet_sync_obligation(struct db *db, struct arena *a, const struct actor *who,
-			   int64_t org_id);
+			   int64_t org_id, int today);
+/*
+ * A new year: make the obligation of the year of today for every unit with
+ * active channels that has none yet, in write transactions of its own (the
+ * caller holds none).  *synced gets how many units were looked at.
+ */
+int outlet_roll_year(struct db *db, const struct actor *who, int today, int64_t *synced);
 
 /* The channel as JSON, with overdue assessed for day number today. */
 json_t *outlet_json(const struct outlet *c, int today);

@@ -379,6 +379,33 @@ int store_outlet_due(struct db *db, struct arena *a, const char *until, int64_t 
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+static const char SQL_OUTLET_UNITS_WITHOUT[] =
+	"SELECT DISTINCT c.org_id FROM channel c WHERE c.deleted_at IS NULL "
+	"AND c.status = 'active' AND c.inspect_every IS NOT NULL AND c.org_id > ? "
+	"AND NOT EXISTS (SELECT 1 FROM obligation b WHERE b.org_id = c.org_id "
+	"AND b.kind = 'channel_inspection' AND b.period = 'year' AND b.year = ?) "
+	"ORDER BY c.org_id LIMIT ?";
+
+int store_outlet_units_without_obligation(struct db *db, struct arena *a, int64_t year,
+					  int64_t after_id, int limit, int64_t **ids, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OUTLET_UNITS_WITHOUT, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, after_id);
+	db_bind_int64(st, 2, year);
+	db_bind_int64(st, 3, limit);
+	int cap = 0;
+	*n = 0;
+	*ids = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*ids = store__grow(a, *ids, *n, &cap, sizeof(**ids));
+		(*ids)[(*n)++] = db_col_int64(st, 0);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
 static const char SQL_OBLIGATION_SET_MIN[] = "UPDATE obligation SET min = ? WHERE id = ?";
 
 int store_obligation_set_min(struct db *db, int64_t id, int64_t min)

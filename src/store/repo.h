@@ -415,6 +415,10 @@ int store_outlet_of_record(struct db *db, int64_t record_id, int64_t *channel_id
  * after_id in id order. */
 int store_outlet_due(struct db *db, struct arena *a, const char *until, int64_t after_id,
 		     int limit, struct outlet_due **items, int *n);
+/* Up to limit units (ids above after_id, in order) with active live channels
+ * that have a frequency and no yearly channel_inspection obligation of year. */
+int store_outlet_units_without_obligation(struct db *db, struct arena *a, int64_t year,
+					  int64_t after_id, int limit, int64_t **ids, int *n);
 /* Change the target of obligation id (its compliance rows are the caller's). */
 int store_obligation_set_min(struct db *db, int64_t id, int64_t min);
 

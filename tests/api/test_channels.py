@@ -492,13 +492,38 @@ def test_reminders():
     assert sorted(set(r[0] for r in rows)) == ["inspection_due", "inspection_overdue"]
 
 
+def test_new_year_obligations():
+    """The reminder job makes the yearly obligation of a new year (and
+    remakes a deleted one) for every unit with active channels."""
+    b = IDS["B"]
+
+    def obl(year):
+        j = ok(c("offb").get("/api/v1/obligations?org_id=%d&year=%d" % (b, year)))
+        return [(x["min"], x["period"]) for x in j["items"] if x["kind"] == "channel_inspection"]
+    assert obl(YEAR + 1) == []
+    remind("%d-01-05" % (YEAR + 1))
+    # One active quarterly channel (the closed one needs none): 4 quarters.
+    assert obl(YEAR + 1) == [(4, "year")], obl(YEAR + 1)
+    n = len(S.audit("obligation.create"))
+    remind("%d-01-06" % (YEAR + 1))
+    assert len(S.audit("obligation.create")) == n
+    # Deleted by hand, it comes back with the next run.
+    oid = [x["id"] for x in ok(c("offb").get("/api/v1/obligations?org_id=%d&year=%d"
+                                             % (b, YEAR + 1)))["items"]][0]
+    S.add_user(b, "secb", "secretary")
+    ok(S.login("secb").delete("/api/v1/obligations/%d" % oid), 204)
+    assert obl(YEAR + 1) == []
+    remind("%d-01-07" % (YEAR + 1))
+    assert obl(YEAR + 1) == [(4, "year")]
+
+
 def main():
     setup()
     try:
         code = run([test_create_and_read, test_who_may_write, test_bad_input,
                     test_list_filters, test_inspection_is_a_ledger_record,
                     test_record_deleted_hides_inspection, test_close_change_and_delete,
-                    test_reminders])
+                    test_reminders, test_new_year_obligations])
         S.stop()
     finally:
         S.cleanup()
