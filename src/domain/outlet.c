@@ -605,7 +605,7 @@ int outlet_reminders(struct db *db, struct arena *a, int today, int due_days, in
 						  "请于 %s 前完成，还有 %d 天。",
 					       x->org_name, x->name, freq, label, seen, d2,
 					       last - today + 1);
-			c->link = arena_printf(a, "/channels?channel_id=%lld", (long long)x->id);
+			c->link = arena_printf(a, "/channels/list?channel_id=%lld", (long long)x->id);
 		}
 		if (today > due) {
 			struct notice *c = &(*cand)[(*nc)++];
@@ -621,7 +621,7 @@ int outlet_reminders(struct db *db, struct arena *a, int today, int due_days, in
 			c->body = arena_printf(a, "%s的阵地“%s”应%s检查一次，%s，应于 %s 前完成检查，"
 						  "%s已结束仍未检查。",
 					       x->org_name, x->name, freq, seen, x->inspect_due, label);
-			c->link = arena_printf(a, "/channels?channel_id=%lld", (long long)x->id);
+			c->link = arena_printf(a, "/channels/list?channel_id=%lld", (long long)x->id);
 		}
 	}
 	return ZRZ_OK;

@@ -486,6 +486,7 @@ def test_reminders():
     n = ok(o.get("/api/v1/notices"))
     mine = [x for x in n["items"] if x["kind"] == "inspection_overdue"]
     assert mine and "二中公众号" in mine[0]["title"], n
+    assert mine[0]["link"] == "/channels/list?channel_id=%d" % cid, mine[0]
     assert not [x for x in ok(c("offa").get("/api/v1/notices"))["items"]
                 if "二中公众号" in x["title"]]
     rows = S.sql("SELECT kind FROM notice WHERE event_key LIKE ?", ("channel:%d:%%" % cid,))

@@ -63,7 +63,11 @@ bt('阵地：登记公众号及责任人，登记带照片的检查', 'channels-
   await choose(page, dialog, '检查频次', '每季度')
   await dialog.getByLabel('备案/登记号').fill('gh_1a2b3c4d5e6f')
   await dialog.getByLabel('网址/地点').fill('微信号 dyzx_official')
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/channels$/.test(r.url()))
   await dialog.getByRole('button', { name: '保存' }).click()
+  const res = await created
+  assert.equal(res.status(), 201)
+  ids.wx = (await res.json()).id
   await page.getByText('阵地已登记').waitFor()
   const wx = row(page, '第一中学微信公众号')
   await wx.getByText('陈老师').waitFor()
@@ -126,13 +130,15 @@ bt('阵地：长期未检查的阵地标记为检查逾期', 'channels-overdue',
   await board.waitFor()
 })
 
-bt('阵地：普通成员只能查看', 'channels-member', async (page) => {
+bt('阵地：普通成员只能查看；提醒的链接打开该阵地', 'channels-member', async (page) => {
   await logIn(page, 'teacher', PW.teacher, '/channels/list')
   await row(page, '教学楼宣传栏').getByText('检查逾期').waitFor()
   assert.equal(await page.getByRole('button', { name: '登记阵地' }).count(), 0)
   assert.equal(await row(page, '教学楼宣传栏').getByRole('button', { name: '修改' }).count(), 0)
-  await row(page, '第一中学微信公众号').getByRole('button', { name: '检查记录' }).click()
+  /* The link a reminder carries opens the channel's drawer. */
+  await page.goto(`/channels/list?channel_id=${ids.wx}`)
   const drawer = page.getByTestId('channel-drawer')
+  await drawer.getByText('gh_1a2b3c4d5e6f').waitFor()
   await drawer.getByText('检查记录（1）').waitFor()
   assert.equal(await drawer.getByTestId('inspection-form').count(), 0)
 })
