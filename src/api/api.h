@@ -127,4 +127,13 @@ int api_attachment_download(struct req *r);
 int api_attachment_thumbnail(struct req *r);
 int api_attachment_delete(struct req *r);
 
+/* Channels (阵地) of a unit and their inspections (outlet_api.c). */
+int api_outlet_list(struct req *r);
+int api_outlet_get(struct req *r);
+int api_outlet_create(struct req *r);
+int api_outlet_update(struct req *r);
+int api_outlet_delete(struct req *r);
+int api_outlet_inspection_list(struct req *r);
+int api_outlet_inspection_create(struct req *r);
+
 #endif

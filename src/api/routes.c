@@ -95,5 +95,13 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
 	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
 	{"GET", "/api/v1/attachments/{id}/thumbnail", api_attachment_thumbnail, 0, 0},
+	/* Channels (阵地) and their inspections. */
+	{"GET", "/api/v1/channels", api_outlet_list, 0, 0},
+	{"POST", "/api/v1/channels", api_outlet_create, 0, 0},
+	{"GET", "/api/v1/channels/{id}", api_outlet_get, 0, 0},
+	{"PATCH", "/api/v1/channels/{id}", api_outlet_update, 0, 0},
+	{"DELETE", "/api/v1/channels/{id}", api_outlet_delete, 0, 0},
+	{"GET", "/api/v1/channels/{id}/inspections", api_outlet_inspection_list, 0, 0},
+	{"POST", "/api/v1/channels/{id}/inspections", api_outlet_inspection_create, 0, 0},
 	{NULL, NULL, NULL, 0, 0},
 };

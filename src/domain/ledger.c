@@ -15,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/compliance.h"
 #include "domain/ledger.h"
+#include "domain/outlet.h"
 #include "domain/period.h"
 #include "store/repo.h"
 
@@ -282,6 +283,13 @@ static void diff_count(json_t *d, const char *key, int64_t old, int64_t new)
 		json_object_set_new(d, key, json_pack("[o,o]", opt_count(old), opt_count(new)));
 }
 
+/* Is r the ledger record of a channel's inspection (domain/outlet.h)? Its
+ * changes move the channel's last inspection and due date. */
+static bool is_inspection(const struct record *r)
+{
+	return r->kind && !strcmp(r->kind, OUTLET_RECORD_KIND);
+}
+
 int ledger_update(struct db *db, struct arena *a, const struct actor *who,
 		  const struct record *cur, const struct record *next, json_t *participants,
 		  json_t *absentees, struct record *out, struct derr *e)
@@ -326,6 +334,8 @@ int ledger_update(struct db *db, struct arena *a, const struct actor *who,
 		if (!rc)
 			rc = count_apply(db, r.org_id, r.kind, r.date, 1);
 	}
+	if (!rc && (is_inspection(cur) || is_inspection(&r)))
+		rc = outlet_record_changed(db, a, cur->id);
 	if (!rc)
 		rc = store_record_get(db, a, cur->id, out);
 	if (rc) {
@@ -339,7 +349,6 @@ int ledger_update(struct db *db, struct arena *a, const struct actor *who,
 int ledger_delete(struct db *db, struct arena *a, const struct actor *who,
 		  const struct record *cur, struct derr *e)
 {
-	(void)a;
 	if (cur->deleted_at)
 		return derr_set(e, ZRZ_ECONFLICT, "id", "记录已删除");
 	int64_t now = time_now();
@@ -348,6 +357,8 @@ int ledger_delete(struct db *db, struct arena *a, const struct actor *who,
 		rc = store_record_set_deleted(db, cur->id, now, cur->version + 1, now);
 	if (!rc)
 		rc = count_apply(db, cur->org_id, cur->kind, cur->date, -1);
+	if (!rc && is_inspection(cur))
+		rc = outlet_record_changed(db, a, cur->id);
 	if (rc)
 		return rc;
 	return audit_log(db, who, cur->org_id, "record.delete", "record", cur->id,
@@ -366,6 +377,8 @@ int ledger_restore(struct db *db, struct arena *a, const struct actor *who,
 		rc = store_record_set_deleted(db, cur->id, 0, cur->version + 1, now);
 	if (!rc)
 		rc = count_apply(db, cur->org_id, cur->kind, cur->date, 1);
+	if (!rc && is_inspection(cur))
+		rc = outlet_record_changed(db, a, cur->id);
 	if (!rc)
 		rc = store_record_get(db, a, cur->id, out);
 	if (rc)

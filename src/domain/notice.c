@@ -14,12 +14,15 @@
 #include "domain/audit.h"
 #include "domain/notice.h"
 #include "domain/obligation.h"
+#include "domain/outlet.h"
 #include "domain/period.h"
 #include "store/repo.h"
 
 #include <curl/curl.h>
 
-const char *const notice_kinds[] = {"due_soon", "at_risk", "missed", "plan_overdue", NULL};
+const char *const notice_kinds[] = {"due_soon",	   "at_risk",		 "missed",
+				    "plan_overdue", "inspection_due", "inspection_overdue",
+				    NULL};
 const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
 
 static const struct actor scheduler_actor = {0, "scheduler"};
@@ -359,10 +362,42 @@ static int source_plan_items(struct remind_ctx *cx)
 	return rc;
 }
 
+/* ---- source: channels (阵地) due for inspection ---- */
+
+/*
+ * Channels whose inspection is due or overdue (domain/outlet.h), read
+ * REMIND_CHUNK channels at a time in id order through their due date.
+ */
+static int source_outlets(struct remind_ctx *cx)
+{
+	/* First, in a new year, the units' yearly inspection obligations. */
+	int64_t synced;
+	int rc = outlet_roll_year(cx->db, &scheduler_actor, cx->today, &synced);
+	int64_t after = 0;
+	for (; !rc;) {
+		struct arena *a = arena_new();
+		struct notice *cand = NULL;
+		int nc = 0, nread = 0;
+		rc = app_begin_read(cx->db);
+		if (!rc)
+			rc = outlet_reminders(cx->db, a, cx->today, (int)cx->app->notify.due_days,
+					      after, REMIND_CHUNK, &cand, &nc, &nread, &after);
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
+		arena_free(a);
+		if (rc || nread < REMIND_CHUNK)
+			break;
+	}
+	return rc;
+}
+
 /* The event sources, run in order. */
 static int (*const sources[])(struct remind_ctx *cx) = {
 	source_obligations,
 	source_plan_items,
+	source_outlets,
 };
 
 int remind_today(const struct app *app, int *today)

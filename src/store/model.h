@@ -388,4 +388,70 @@ struct compliance_entry {
 	const char *period;   /* the obligation's period kind code, likewise */
 };
 
+/* ---- channels (阵地) of a unit and their inspections ---- */
+
+/* A publication channel of a unit; text fields NULL when unset. */
+struct outlet {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name; /* filled by reads */
+	const char *kind;     /* website | wechat_official | ... (domain/outlet.h) */
+	const char *name;
+	int64_t owner_id;       /* 0: none */
+	const char *owner_name; /* filled by reads; NULL when no owner */
+	bool owner_missing;     /* read: no owner, locked, or not of the unit or above */
+	const char *reg_no;
+	const char *address;
+	const char *opened_on;
+	const char *closed_on;
+	const char *status; /* active | suspended | closed */
+	const char *inspect_every; /* week | month | quarter | half | year, or NULL */
+	bool review_final;
+	const char *note;
+	const char *last_inspected; /* kept by the domain */
+	const char *inspect_due;    /* kept by the domain */
+	int64_t inspections;        /* live inspections, filled by reads */
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t deleted_at;
+};
+
+struct outlet_filter {
+	int64_t org_id;     /* this unit, or (0) every unit under path */
+	const char *path;
+	const char *kind;   /* NULL: any */
+	const char *status; /* NULL: any */
+	const char *q;      /* substring of the name; NULL: any */
+	bool no_owner;
+	const char *overdue_before; /* NULL: any; else active channels due before it */
+};
+
+/* One inspection; date, inspector and findings are read from its record. */
+struct outlet_inspection {
+	int64_t id;
+	int64_t channel_id;
+	int64_t record_id;
+	const char *date;
+	const char *inspector;
+	const char *findings;
+	int64_t problems;
+	int64_t attachments;
+	int64_t created_by;
+	int64_t created_at;
+};
+
+/* An active channel whose inspection is due by some day (the reminder job). */
+struct outlet_due {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name;
+	const char *name;
+	const char *inspect_every;
+	const char *opened_on;
+	const char *last_inspected;
+	const char *inspect_due;
+	int64_t created_at;
+};
+
 #endif

@@ -385,4 +385,41 @@ int store_attachment_insert(struct db *db, int64_t record_id, const char *sha256
 /* Remove a live link and uncount it; ZRZ_ECONFLICT when already removed. */
 int store_attachment_set_deleted(struct db *db, const struct attachment *t, int64_t now);
 
+/* ---- channels (阵地) and their inspections (store/outlet.c) ---- */
+/* Channel id, deleted or not, with its owner and counts. */
+int store_outlet_get(struct db *db, struct arena *a, int64_t id, struct outlet *out);
+int store_outlet_list(struct db *db, struct arena *a, const struct outlet_filter *f,
+		      int64_t offset, int64_t limit, struct outlet **items, int *n,
+		      int64_t *total);
+int store_outlet_insert(struct db *db, const struct outlet *o, int64_t by, int64_t now,
+			int64_t *id);
+/* Write every editable field of o (kind .. note). */
+int store_outlet_update(struct db *db, const struct outlet *o, int64_t now);
+int store_outlet_set_deleted(struct db *db, int64_t id, int64_t now);
+/* Keep last_inspected and inspect_due (either may be NULL). */
+int store_outlet_set_due(struct db *db, int64_t id, const char *last, const char *due);
+/* The date of the last inspection of channel id whose record is live, or
+ * NULL. */
+int store_outlet_last_inspection(struct db *db, struct arena *a, int64_t id, const char **date);
+/* The active live channels of org_id that have a frequency. */
+int store_outlet_active(struct db *db, struct arena *a, int64_t org_id, struct outlet **items,
+			int *n);
+int store_outlet_inspection_insert(struct db *db, const struct outlet_inspection *x,
+				   int64_t now, int64_t *id);
+/* The inspections of channel id whose records are live, newest first. */
+int store_outlet_inspection_list(struct db *db, struct arena *a, int64_t channel_id,
+				 struct outlet_inspection **items, int *n);
+/* The channel of the inspection recorded by record_id; ZRZ_ENOTFOUND for none. */
+int store_outlet_of_record(struct db *db, int64_t record_id, int64_t *channel_id);
+/* Up to limit active live channels with inspect_due <= until, after id
+ * after_id in id order. */
+int store_outlet_due(struct db *db, struct arena *a, const char *until, int64_t after_id,
+		     int limit, struct outlet_due **items, int *n);
+/* Up to limit units (ids above after_id, in order) with active live channels
+ * that have a frequency and no yearly channel_inspection obligation of year. */
+int store_outlet_units_without_obligation(struct db *db, struct arena *a, int64_t year,
+					  int64_t after_id, int limit, int64_t **ids, int *n);
+/* Change the target of obligation id (its compliance rows are the caller's). */
+int store_obligation_set_min(struct db *db, int64_t id, int64_t min);
+
 #endif

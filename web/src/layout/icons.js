@@ -16,6 +16,8 @@ import {
   Tickets,
   Upload,
   User,
+  Monitor,
+  Platform,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
@@ -35,4 +37,6 @@ export const menuIcons = {
   Tickets,
   Upload,
   User,
+  Monitor,
+  Platform,
 }

@@ -71,6 +71,19 @@ export const layoutChildren = [
     ],
   },
   {
+    path: 'channels',
+    redirect: (to) => ({ path: '/channels/list', query: to.query }),
+    meta: { title: '阵地管理', icon: 'Monitor' },
+    children: [
+      {
+        path: 'list',
+        name: 'channels',
+        component: () => import('@/views/channel/ChannelList.vue'),
+        meta: { title: '阵地台账', icon: 'Platform' },
+      },
+    ],
+  },
+  {
     path: 'assess',
     redirect: '/assess/obligations',
     meta: { title: '考核评价', icon: 'DataAnalysis' },

@@ -58,6 +58,11 @@ export const AUDIT_ACTIONS = {
   'notify_channel.test': '测试通知渠道',
   export: '导出 Excel',
   'job.run': '定时任务',
+  'channel.create': '登记阵地',
+  'channel.update': '修改阵地',
+  'channel.delete': '删除阵地',
+  'channel.inspect': '登记阵地检查',
+  'obligation.update': '调整任务指标',
 }
 
 export const AUDIT_ENTITIES = {
@@ -79,6 +84,7 @@ export const AUDIT_ENTITIES = {
   compliance: '完成情况',
   rollup: '下级汇总',
   job_run: '定时任务',
+  channel: '阵地',
 }
 
 export const SCOPES = {

@@ -9,6 +9,8 @@ export const NOTICE_KINDS = {
   at_risk: { label: '有风险', tag: 'warning' },
   missed: { label: '未完成', tag: 'danger' },
   plan_overdue: { label: '事项逾期', tag: 'danger' },
+  inspection_due: { label: '阵地待检查', tag: 'warning' },
+  inspection_overdue: { label: '阵地检查逾期', tag: 'danger' },
 }
 
 export function noticeKind(code) {

@@ -22,6 +22,12 @@ CREATE TABLE channel (
     inspect_every  TEXT CHECK (inspect_every IN ('week','month','quarter','half','year')),
     review_final   BIGINT NOT NULL DEFAULT 0,
     note           TEXT,
+    -- Kept by the code with each change of the channel or its inspections:
+    -- the date of the last live inspection, and the last day of the first
+    -- whole period of inspect_every after it (after opened_on, or the day
+    -- it was registered, when never inspected); NULL without a frequency.
+    last_inspected TEXT,
+    inspect_due    TEXT,
     created_by     BIGINT REFERENCES users(id),
     created_at     BIGINT NOT NULL,
     updated_at     BIGINT NOT NULL,
@@ -29,6 +35,7 @@ CREATE TABLE channel (
 );
 CREATE INDEX channel_org ON channel(org_id, id);
 CREATE INDEX channel_owner ON channel(owner_id);
+CREATE INDEX channel_due ON channel(inspect_due, id);
 
 -- One inspection of one channel; record_id is its ledger record (date,
 -- inspector as host, findings as minutes, photos as its attachments).
