@@ -127,4 +127,9 @@ int api_attachment_download(struct req *r);
 int api_attachment_thumbnail(struct req *r);
 int api_attachment_delete(struct req *r);
 
+int api_inbox_list(struct req *r);
+int api_inbox_get(struct req *r);
+int api_inbox_ack(struct req *r);
+int api_inbox_forward(struct req *r);
+
 #endif
