@@ -131,3 +131,18 @@ bt('学校看到事件已被上级签收及签收意见', 'incidents-acked', asy
   await ack.getByText('区教育局党委已签收（林科长').waitFor()
   await ack.getByText(`签收意见：${COMMENT}`).waitFor()
 })
+
+bt('处置统计：学校看到本年事件数和各环节用时', 'incidents-stats', async (page) => {
+  await logIn(page, 'school', PW.school)
+  await page.getByRole('menuitem', { name: '处置统计' }).click()
+  await page.waitForURL(/\/incidents\/stats$/)
+  const table = page.getByTestId('stats-table')
+  const major = table.locator('.el-table__row', { hasText: '重大' })
+  await major.waitFor()
+  /* One 重大 incident, assessed and reported, not yet handled. */
+  assert.equal((await major.locator('td').nth(1).textContent()).trim(), '1')
+  assert.match(await major.locator('td').nth(2).textContent(), /^1 件；平均 [\d.]+，中位 [\d.]+，最长 [\d.]+$/)
+  assert.match(await major.locator('td').nth(3).textContent(), /^1 件；/)
+  assert.equal((await major.locator('td').nth(4).textContent()).trim(), '—')
+  await page.locator('canvas').first().waitFor()
+})

@@ -94,6 +94,12 @@ export const layoutChildren = [
         meta: { title: '上报收件箱', icon: 'Message' },
       },
       {
+        path: 'stats',
+        name: 'incident-stats',
+        component: () => import('@/views/incident/IncidentStats.vue'),
+        meta: { title: '处置统计', icon: 'Histogram' },
+      },
+      {
         path: 'limits',
         name: 'incident-limits',
         component: () => import('@/views/incident/IncidentLimits.vue'),
