@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, run  # noqa: E402
@@ -479,6 +480,35 @@ def test_stats_minutes_to_each_stage():
                 "invalid", "year")
 
 
+def test_scheduler_runs_incident_reminders_quietly():
+    """A server's own scheduler makes the reminders, and the frequent job
+    leaves a job_run row only for the run that wrote notices."""
+    srv = Server(extra_args=["--job-interval", "2"])
+    try:
+        org = srv.add_org("某县教育局", kind="committee")
+        school = srv.add_org("某县一中", parent=org)
+        srv.add_user(school, "clerk", "office")
+        srv.start()
+        cl = srv.login("clerk")
+        r = cl.post("/api/v1/incidents", {"org_id": school, "title": "阵地异常", "source":
+                                          "channel_fault", "severity": "major",
+                                          "found_at": ago(50)})
+        assert r.status == 201, r
+        key = "incident:%d:assess:at_risk" % r.json["id"]
+        deadline = time.time() + 30
+        while time.time() < deadline and not srv.sql(
+                "SELECT 1 FROM notice WHERE event_key = ?", (key,)):
+            time.sleep(0.5)
+        assert srv.sql("SELECT 1 FROM notice WHERE event_key = ?", (key,)), "no reminder"
+        time.sleep(5)  # a few more runs, with nothing new to write
+        runs = srv.sql("SELECT detail FROM job_run WHERE name = 'remind_incidents'")
+        assert len(runs) == 1 and json.loads(runs[0][0])["notices"] == 1, runs
+        assert len(srv.sql("SELECT 1 FROM job_run WHERE name = 'remind'")) >= 3
+        srv.stop()
+    finally:
+        srv.cleanup()
+
+
 def test_audit_chain_intact():
     for action in ("incident.create", "incident.advance", "incident.limits", "inbox.send",
                    "inbox.ack", "inbox.forward"):
@@ -495,7 +525,8 @@ def main():
                     test_forward_further_up, test_report_without_a_unit_above,
                     test_limits_per_unit, test_status_and_list_filters,
                     test_reminders_once_per_incident_and_stage,
-                    test_stats_minutes_to_each_stage, test_audit_chain_intact])
+                    test_stats_minutes_to_each_stage,
+                    test_scheduler_runs_incident_reminders_quietly, test_audit_chain_intact])
         S.stop()
     finally:
         S.cleanup()
