@@ -20,9 +20,11 @@
 
 #include <curl/curl.h>
 
-const char *const notice_kinds[] = {"due_soon",	 "at_risk",	   "missed",
-				    "plan_overdue", "incident_at_risk", "incident_overdue",
-				    NULL};
+const char *const notice_kinds[] = {
+	"due_soon", "at_risk", "missed", "plan_overdue",
+	"incident_at_risk", "incident_overdue", /* 舆情事件处置 (remind_incidents) */
+	NULL,
+};
 const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
 
 static const struct actor scheduler_actor = {0, "scheduler"};
