@@ -136,4 +136,17 @@ int api_outlet_delete(struct req *r);
 int api_outlet_inspection_list(struct req *r);
 int api_outlet_inspection_create(struct req *r);
 
+int api_inbox_list(struct req *r);
+int api_inbox_get(struct req *r);
+int api_inbox_ack(struct req *r);
+int api_inbox_forward(struct req *r);
+
+int api_incident_list(struct req *r);
+int api_incident_stats(struct req *r);
+int api_incident_get(struct req *r);
+int api_incident_create(struct req *r);
+int api_incident_advance(struct req *r);
+int api_incident_limits_get(struct req *r);
+int api_incident_limits_put(struct req *r);
+
 #endif

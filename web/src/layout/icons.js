@@ -1,5 +1,6 @@
 /* The icons the menu may name in a route's meta.icon. */
 import {
+  Bell,
   Collection,
   DataAnalysis,
   Document,
@@ -9,18 +10,22 @@ import {
   List,
   Lock,
   Memo,
+  Message,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Timer,
   Upload,
   User,
   Monitor,
   Platform,
+  Warning,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
+  Bell,
   Collection,
   DataAnalysis,
   Document,
@@ -30,13 +35,16 @@ export const menuIcons = {
   List,
   Lock,
   Memo,
+  Message,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Timer,
   Upload,
   User,
   Monitor,
   Platform,
+  Warning,
 }

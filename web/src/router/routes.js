@@ -71,6 +71,43 @@ export const layoutChildren = [
     ],
   },
   {
+    path: 'incidents',
+    redirect: '/incidents/list',
+    meta: { title: '舆情事件', icon: 'Warning' },
+    children: [
+      {
+        path: 'list',
+        name: 'incidents',
+        component: () => import('@/views/incident/IncidentList.vue'),
+        meta: { title: '事件处置', icon: 'Bell' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'incident',
+        component: () => import('@/views/incident/IncidentDetail.vue'),
+        meta: { title: '事件详情', hidden: true, parent: 'incidents' },
+      },
+      {
+        path: 'inbox',
+        name: 'inbox',
+        component: () => import('@/views/incident/InboxList.vue'),
+        meta: { title: '上报收件箱', icon: 'Message' },
+      },
+      {
+        path: 'stats',
+        name: 'incident-stats',
+        component: () => import('@/views/incident/IncidentStats.vue'),
+        meta: { title: '处置统计', icon: 'Histogram' },
+      },
+      {
+        path: 'limits',
+        name: 'incident-limits',
+        component: () => import('@/views/incident/IncidentLimits.vue'),
+        meta: { title: '处置时限', icon: 'Timer' },
+      },
+    ],
+  },
+  {
     path: 'channels',
     redirect: (to) => ({ path: '/channels/list', query: to.query }),
     meta: { title: '阵地管理', icon: 'Monitor' },

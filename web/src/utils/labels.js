@@ -63,6 +63,12 @@ export const AUDIT_ACTIONS = {
   'channel.delete': '删除阵地',
   'channel.inspect': '登记阵地检查',
   'obligation.update': '调整任务指标',
+  'incident.create': '登记舆情事件',
+  'incident.advance': '办理事件环节',
+  'incident.limits': '设置处置时限',
+  'inbox.send': '上报上级单位',
+  'inbox.ack': '签收上报',
+  'inbox.forward': '继续上报',
 }
 
 export const AUDIT_ENTITIES = {
@@ -85,6 +91,8 @@ export const AUDIT_ENTITIES = {
   rollup: '下级汇总',
   job_run: '定时任务',
   channel: '阵地',
+  incident: '舆情事件',
+  inbox_item: '上报事项',
 }
 
 export const SCOPES = {

@@ -11,6 +11,8 @@ export const NOTICE_KINDS = {
   plan_overdue: { label: '事项逾期', tag: 'danger' },
   inspection_due: { label: '阵地待检查', tag: 'warning' },
   inspection_overdue: { label: '阵地检查逾期', tag: 'danger' },
+  incident_at_risk: { label: '事件临近时限', tag: 'warning' },
+  incident_overdue: { label: '事件已超时', tag: 'danger' },
 }
 
 export function noticeKind(code) {
