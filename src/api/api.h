@@ -150,4 +150,9 @@ int api_analysis_update(struct req *r);
 int api_analysis_delete(struct req *r);
 int api_analysis_submit(struct req *r);
 
+int api_inbox_list(struct req *r);
+int api_inbox_get(struct req *r);
+int api_inbox_ack(struct req *r);
+int api_inbox_forward(struct req *r);
+
 #endif

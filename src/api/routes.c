@@ -95,6 +95,10 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
 	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
 	{"GET", "/api/v1/attachments/{id}/thumbnail", api_attachment_thumbnail, 0, 0},
+	{"GET", "/api/v1/inbox", api_inbox_list, 0, 0},
+	{"GET", "/api/v1/inbox/{id}", api_inbox_get, 0, 0},
+	{"POST", "/api/v1/inbox/{id}/ack", api_inbox_ack, 0, 16 * 1024},
+	{"POST", "/api/v1/inbox/{id}/forward", api_inbox_forward, 0, 16 * 1024},
 	/* Rectification (问题整改) and analysis reports (分析研判). */
 	{"GET", "/api/v1/problems", api_problem_list, 0, 0},
 	{"POST", "/api/v1/problems", api_problem_create, 0, 0},

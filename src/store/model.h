@@ -388,4 +388,89 @@ struct compliance_entry {
 	const char *period;   /* the obligation's period kind code, likewise */
 };
 
+/* An item of a unit's inbox (上报收件箱): something from_org_id sent up to
+ * to_org_id, the unit directly above it.  state: sent | acknowledged |
+ * forwarded.  The names and paths are filled by reads.  Set arena before
+ * inbox_find (domain/inbox.h): it owns the strings that call fills in. */
+struct inbox_item {
+	int64_t id;
+	int64_t from_org_id;
+	const char *from_org_name;
+	int64_t to_org_id;
+	const char *to_org_name;
+	const char *to_org_path;
+	const char *entity; /* incident | analysis */
+	int64_t entity_id;
+	const char *title;
+	const char *note;  /* the note of the forwarding that made it, or NULL */
+	int64_t prev_id;   /* the item it was forwarded from (0: none) */
+	const char *state;
+	int64_t sent_by;   /* 0: none */
+	const char *sent_by_name;
+	int64_t sent_at;
+	int64_t acked_by;  /* 0: not yet */
+	const char *acked_by_name;
+	int64_t acked_at;  /* 0: not yet */
+	const char *comment;
+	int64_t forward_id; /* the item it was forwarded as (0: none) */
+	struct arena *arena;
+};
+
+/* An event that concerns the unit (舆情事件), with its stage (found |
+ * assess | report | handle | close: the last one done) and the deadline of
+ * the next timed stage (0: none left). */
+struct incident {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name; /* filled by reads */
+	const char *title;
+	const char *source;
+	const char *severity;
+	const char *description;
+	int64_t found_at;
+	const char *stage;
+	int64_t next_due;
+	int64_t next_risk;
+	int64_t created_by;
+	const char *created_by_name;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* One of the four stages of an incident (assess, report, handle, close). */
+struct incident_stage {
+	int64_t incident_id;
+	const char *stage;
+	int64_t due_at;  /* 0: no limit */
+	int64_t done_at; /* 0: not done */
+	int64_t done_by;
+	const char *done_by_name;
+	const char *note;
+};
+
+struct incident_filter {
+	int64_t org_id;       /* this unit, or (0) every unit under path */
+	const char *path;
+	const char *state;    /* a stage, "open" (not closed) or NULL: any */
+	const char *severity; /* NULL: any */
+	const char *source;   /* NULL: any */
+	bool overdue;         /* only those whose next deadline passed before now */
+	int64_t now;
+};
+
+/* A unit's own time limit for a severity and stage, in minutes. */
+struct incident_limit {
+	const char *severity;
+	const char *stage;
+	int64_t minutes;
+};
+
+/* An incident's times, for the statistics: done_at of assess, report,
+ * handle and close (0: not done). */
+struct incident_times {
+	const char *severity;
+	int64_t found_at;
+	int64_t done[4];
+};
+
 #endif

@@ -385,4 +385,27 @@ int store_attachment_insert(struct db *db, int64_t record_id, const char *sha256
 /* Remove a live link and uncount it; ZRZ_ECONFLICT when already removed. */
 int store_attachment_set_deleted(struct db *db, const struct attachment *t, int64_t now);
 
+/* ---- inbox (上报收件箱) ---- */
+int store_inbox_get(struct db *db, struct arena *a, int64_t id, struct inbox_item *out);
+/* The newest item of an entity (ZRZ_ENOTFOUND: none). */
+int store_inbox_latest(struct db *db, struct arena *a, const char *entity, int64_t entity_id,
+		       struct inbox_item *out);
+/* Every item of an entity, oldest first, at most limit. */
+int store_inbox_of_entity(struct db *db, struct arena *a, const char *entity, int64_t entity_id,
+			  int64_t limit, struct inbox_item **items, int *n);
+/* Insert it (from_org_id, to_org_id, entity, entity_id, title, note,
+ * prev_id, sent_by, sent_at) as sent. */
+int store_inbox_insert(struct db *db, const struct inbox_item *it, int64_t *id);
+/* Acknowledge item id; ZRZ_ECONFLICT unless it is still sent. */
+int store_inbox_ack(struct db *db, int64_t id, int64_t user_id, int64_t now, const char *comment);
+/* Mark item id forwarded as forward_id (and acknowledged by user_id now
+ * unless it was); ZRZ_ECONFLICT when it was forwarded already. */
+int store_inbox_set_forwarded(struct db *db, int64_t id, int64_t forward_id, int64_t user_id,
+			      int64_t now);
+/* Items sent to to_org_id, optionally of a state and entity, those still
+ * sent first, then newest first. */
+int store_inbox_list(struct db *db, struct arena *a, int64_t to_org_id, const char *state,
+		     const char *entity, int64_t offset, int64_t limit, struct inbox_item **items,
+		     int *n, int64_t *total);
+
 #endif
