@@ -132,9 +132,12 @@ static int enum_field(struct req *r, json_t *body, const char *key, bool patch, 
 	return req_json_enum(r, body, key, required, values, out);
 }
 
+/* The fields of a problem from body over p: on create every one (source
+ * may be preset, from analysis_id), on a patch those present. */
 static int parse_problem(struct req *r, json_t *body, bool patch, struct problem *p)
 {
-	int rc = enum_field(r, body, "source", patch, true, problem_sources, &p->source);
+	int rc = enum_field(r, body, "source", patch || (p->source && !json_object_get(body, "source")),
+			    true, problem_sources, &p->source);
 	if (!rc)
 		rc = str_field(r, body, "category", patch, false, PROBLEM_CATEGORY_MAX,
 			       &p->category);
@@ -144,7 +147,7 @@ static int parse_problem(struct req *r, json_t *body, bool patch, struct problem
 		rc = str_field(r, body, "description", patch, false, PROBLEM_TEXT_MAX,
 			       &p->description);
 	if (!rc)
-		rc = str_field(r, body, "found_on", patch, !patch, 10, &p->found_on);
+		rc = str_field(r, body, "found_on", patch, false, 10, &p->found_on);
 	if (!rc && p->category && !*p->category)
 		p->category = NULL;
 	if (!rc && p->description && !*p->description)
@@ -249,7 +252,7 @@ int api_problem_create(struct req *r)
 	if (!rc && p.analysis_id && !json_object_get(body, "source"))
 		p.source = "analysis";
 	if (!rc)
-		rc = parse_problem(r, body, p.source != NULL, &p);
+		rc = parse_problem(r, body, false, &p);
 	if (rc)
 		return rc;
 	if (!p.found_on) {

@@ -11,6 +11,7 @@
 #include "core/ztime.h"
 #include "domain/analysis.h"
 #include "domain/audit.h"
+#include "domain/inbox.h"
 #include "domain/ledger.h"
 #include "domain/org.h"
 #include "domain/period.h"
@@ -253,13 +254,17 @@ int analysis_submit(struct db *db, struct arena *a, const struct actor *who,
 	rc = store_analysis_set_submitted(db, cur->id, made.id, who->user_id, now);
 	if (rc == ZRZ_ECONFLICT)
 		return derr_set(e, rc, "id", "研判报告已报送");
+	int64_t inbox_id = 0;
+	if (!rc)
+		rc = inbox_send(db, who, cur->org_id, "analysis", cur->id, cur->title, &inbox_id, e);
 	if (!rc)
 		rc = store_analysis_get(db, a, cur->id, out);
 	if (rc)
 		return rc;
 	return audit_log(db, who, cur->org_id, "analysis.submit", "analysis", cur->id,
-			 json_pack("{s:I, s:I, s:s}", "record_id", (json_int_t)made.id, "to_org_id",
-				   (json_int_t)o.parent_id, "period", cur->period));
+			 json_pack("{s:I, s:I, s:I, s:s}", "record_id", (json_int_t)made.id,
+				   "to_org_id", (json_int_t)o.parent_id, "inbox_id",
+				   (json_int_t)inbox_id, "period", cur->period));
 }
 
 static json_t *opt_time(int64_t t)
@@ -271,10 +276,34 @@ static json_t *opt_time(int64_t t)
 	return json_string(buf);
 }
 
+/* The superior's acknowledgement of submitted report x: the first item of
+ * its way up, acknowledged (or passed on, which acknowledges it too). */
+static json_t *acknowledgement(struct db *db, struct arena *a, const struct analysis *x,
+			       int64_t *inbox_id)
+{
+	struct inbox_item *items;
+	int n;
+	*inbox_id = 0;
+	if (strcmp(x->state, "submitted") != 0 ||
+	    inbox_trail(db, a, "analysis", x->id, &items, &n) || n == 0)
+		return NULL;
+	const struct inbox_item *it = &items[0];
+	*inbox_id = it->id;
+	if (!it->acked_at)
+		return NULL;
+	return json_pack("{s:o, s:I, s:o, s:I, s:o, s:o, s:s}", "at", opt_time(it->acked_at), "by",
+			 (json_int_t)it->acked_by, "by_name",
+			 it->acked_by_name ? json_string(it->acked_by_name) : json_null(), "org_id",
+			 (json_int_t)it->to_org_id, "org_name",
+			 it->to_org_name ? json_string(it->to_org_name) : json_null(), "comment",
+			 it->comment ? json_string(it->comment) : json_null(), "inbox_state",
+			 it->state);
+}
+
 json_t *analysis_json(struct db *db, struct arena *a, const struct analysis *x)
 {
-	(void)db;
-	(void)a;
+	int64_t inbox_id;
+	json_t *ack = acknowledgement(db, a, x, &inbox_id);
 	json_t *sections = json_loads(x->sections, 0, NULL);
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_integer(x->id));
@@ -284,13 +313,14 @@ json_t *analysis_json(struct db *db, struct arena *a, const struct analysis *x)
 	json_object_set_new(j, "report_date", json_string(x->report_date));
 	json_object_set_new(j, "title", json_string(x->title));
 	json_object_set_new(j, "sections", sections ? sections : json_array());
-	json_object_set_new(j, "state", json_string(x->state));
+	json_object_set_new(j, "state", json_string(ack ? "acknowledged" : x->state));
 	json_object_set_new(j, "record_id", x->record_id ? json_integer(x->record_id) : json_null());
 	json_object_set_new(j, "submitted_by",
 			    x->submitted_by ? json_integer(x->submitted_by) : json_null());
 	json_object_set_new(j, "submitted_at", opt_time(x->submitted_at));
 	json_object_set_new(j, "created_at", opt_time(x->created_at));
 	json_object_set_new(j, "updated_at", opt_time(x->updated_at));
-	json_object_set_new(j, "acknowledged", json_null());
+	json_object_set_new(j, "inbox_id", inbox_id ? json_integer(inbox_id) : json_null());
+	json_object_set_new(j, "acknowledged", ack ? ack : json_null());
 	return j;
 }
