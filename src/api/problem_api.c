@@ -570,12 +570,10 @@ int api_measure_update(struct req *r)
 	rc = parse_measure(r, body, true, &next);
 	if (rc)
 		return rc;
-	/* A measure no longer done loses its done date unless one is sent. */
-	if (json_object_get(body, "status") && strcmp(next.status, "done") != 0 &&
-	    !json_object_get(body, "done_on"))
-		next.done_on = NULL;
-	if (json_object_get(body, "status") && !strcmp(next.status, "done") &&
-	    strcmp(cur.status, "done") != 0 && !json_object_get(body, "done_on"))
+	/* A status sent without done_on: a measure no longer done loses its
+	 * done date, one done now is done today (measure_update fills it). */
+	if (json_object_get(body, "status") && !json_object_get(body, "done_on") &&
+	    (strcmp(next.status, "done") != 0 || strcmp(cur.status, "done") != 0))
 		next.done_on = NULL;
 	struct measure out;
 	struct derr e = {0};
