@@ -155,4 +155,12 @@ int api_inbox_get(struct req *r);
 int api_inbox_ack(struct req *r);
 int api_inbox_forward(struct req *r);
 
+int api_incident_list(struct req *r);
+int api_incident_stats(struct req *r);
+int api_incident_get(struct req *r);
+int api_incident_create(struct req *r);
+int api_incident_advance(struct req *r);
+int api_incident_limits_get(struct req *r);
+int api_incident_limits_put(struct req *r);
+
 #endif

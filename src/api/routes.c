@@ -99,6 +99,13 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/inbox/{id}", api_inbox_get, 0, 0},
 	{"POST", "/api/v1/inbox/{id}/ack", api_inbox_ack, 0, 16 * 1024},
 	{"POST", "/api/v1/inbox/{id}/forward", api_inbox_forward, 0, 16 * 1024},
+	{"GET", "/api/v1/incidents", api_incident_list, 0, 0},
+	{"POST", "/api/v1/incidents", api_incident_create, 0, 64 * 1024},
+	{"GET", "/api/v1/incidents/stats", api_incident_stats, 0, 0},
+	{"GET", "/api/v1/incidents/{id}", api_incident_get, 0, 0},
+	{"POST", "/api/v1/incidents/{id}/advance", api_incident_advance, 0, 16 * 1024},
+	{"GET", "/api/v1/incident-limits", api_incident_limits_get, 0, 0},
+	{"PUT", "/api/v1/incident-limits", api_incident_limits_put, 0, 16 * 1024},
 	/* Rectification (问题整改) and analysis reports (分析研判). */
 	{"GET", "/api/v1/problems", api_problem_list, 0, 0},
 	{"POST", "/api/v1/problems", api_problem_create, 0, 0},

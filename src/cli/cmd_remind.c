@@ -19,7 +19,7 @@
 static void help(void)
 {
 	puts("用法：zerenzhi remind [选项]\n\n"
-	     "生成今天应发的提醒（每个事件只生成一次），并发送到期的通知。\n\n"
+	     "生成今天应发的提醒（每个事件只生成一次，含舆情事件的处置时限提醒），并发送到期的通知。\n\n"
 	     "  --db 地址               数据库（默认 " CLI_DEFAULT_DB "）\n"
 	     "  --today YYYY-MM-DD      把这一天当作今天（也可用环境变量 ZRZ_TODAY）\n"
 	     "  --due-days N            周期结束前几天提醒“即将到期”（默认 7）\n"
@@ -151,10 +151,18 @@ int cmd_remind(int argc, char **argv)
 	snprintf(holder, sizeof(holder), "%s:%ld:cli", host, (long)getpid());
 	json_t *detail = NULL;
 	int rc = jobs_run_now(&app, "remind", holder, &detail);
+	json_t *incidents = NULL;
+	if (!rc)
+		rc = jobs_run_now(&app, "remind_incidents", holder, &incidents);
 	if (rc) {
+		json_decref(detail);
 		app_close(&app);
 		return cli_fail(rc, NULL, "生成提醒");
 	}
+	/* The incidents' reminders are a job of their own (every minute). */
+	json_object_set_new(detail, "incident_notices",
+			    json_incref(json_object_get(incidents, "notices")));
+	json_decref(incidents);
 	struct deliver_stats st = {0};
 	if (deliver)
 		rc = deliver_due(&app, &st);

@@ -110,6 +110,8 @@ int inbox_send(struct db *db, const struct actor *who, int64_t from_org_id, cons
 int inbox_find(struct db *db, const char *entity, int64_t entity_id, struct inbox_item *out)
 {
 	assert(out->arena);
+	if (!out->arena)
+		return ZRZ_EINTERNAL;
 	return store_inbox_latest(db, out->arena, entity, entity_id, out);
 }
 

@@ -27,6 +27,11 @@ struct job {
 	 * *detail. */
 	int (*run)(struct app *app, struct db *db, json_t *detail);
 	bool own_tx;
+	/* Run at least this often, in seconds, even when the scheduler's
+	 * interval is longer (0: the interval).  Such a frequent job is
+	 * recorded (job_run and audit rows) only when its run made notices,
+	 * so that running it every minute does not fill the audit trail. */
+	int64_t every;
 };
 
 /* Expired sessions and old failed-login counters. */
@@ -60,6 +65,21 @@ static int job_remind(struct app *app, struct db *db, json_t *detail)
 	return ZRZ_OK;
 }
 
+/* Reminders of incidents, whose deadlines are hours: every minute, apart
+ * from the daily reminders above so that those stay as light as they were. */
+#define REMIND_INCIDENTS_EVERY 60
+static int job_remind_incidents(struct app *app, struct db *db, json_t *detail)
+{
+	struct remind_stats st;
+	int rc = remind_incidents(app, db, &st);
+	if (rc)
+		return rc;
+	json_object_set_new(detail, "examined", json_integer(st.examined));
+	json_object_set_new(detail, "notices", json_integer(st.created));
+	json_object_set_new(detail, "deliveries", json_integer(st.queued));
+	return ZRZ_OK;
+}
+
 /* Compliance kept ready: re-assess the rows whose status or behind may
  * have changed since the day they were assessed (periods begun, running or
  * just ended), at most COMPLIANCE_ROWS_PER_RUN of them per run (see
@@ -78,9 +98,10 @@ static int job_compliance_assess(struct app *app, struct db *db, json_t *detail)
 }
 
 static const struct job jobs[] = {
-	{"session_purge", job_session_purge, false},
-	{"remind", job_remind, true},
-	{"compliance_assess", job_compliance_assess, false},
+	{"session_purge", job_session_purge, false, 0},
+	{"remind", job_remind, true, 0},
+	{"compliance_assess", job_compliance_assess, false, 0},
+	{"remind_incidents", job_remind_incidents, true, REMIND_INCIDENTS_EVERY},
 };
 
 static const struct actor scheduler_actor = {0, "scheduler"};
@@ -98,7 +119,8 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 	if (use_lease)
 		rc = store_lease_take(db, j->name, holder, now, now + interval, &taken);
 	int64_t run_id = 0;
-	if (!rc && taken)
+	bool quiet = j->every != 0;
+	if (!rc && taken && !quiet)
 		rc = store_job_start(db, j->name, holder, now, &run_id);
 	if (!rc)
 		rc = app_commit(db);
@@ -117,6 +139,17 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 		if (!rc)
 			rc = j->run(app, db, detail);
 	}
+	if (!rc && quiet && !json_integer_value(json_object_get(detail, "notices"))) {
+		/* Nothing to record. */
+		app_rollback(db);
+		if (out)
+			*out = json_incref(detail);
+		json_decref(detail);
+		*ran = true;
+		return ZRZ_OK;
+	}
+	if (!rc && quiet)
+		rc = store_job_start(db, j->name, holder, now, &run_id);
 	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!rc)
 		rc = store_job_finish(db, run_id, time_now(), true, text);
@@ -133,8 +166,11 @@ static int run_one(struct app *app, struct db *db, const struct job *j, const ch
 	if (rc) {
 		/* Record the failure on its own. */
 		log_error("job %s failed: %s", j->name, zrz_err_slug(rc));
+		if (quiet)
+			run_id = 0; /* its start was rolled back with the rest */
 		if (app_begin(db) == ZRZ_OK) {
-			if (store_job_finish(db, run_id, time_now(), false, zrz_err_slug(rc)) ||
+			if ((!run_id && store_job_start(db, j->name, holder, now, &run_id)) ||
+			    store_job_finish(db, run_id, time_now(), false, zrz_err_slug(rc)) ||
 			    app_commit(db))
 				app_rollback(db);
 		}
@@ -157,7 +193,8 @@ int jobs_run_due(struct app *app, const char *holder, int64_t interval, int *ran
 	int first_error = ZRZ_OK;
 	for (size_t i = 0; i < ZRZ_ARRAY_LEN(jobs); i++) {
 		bool did = false;
-		rc = run_one(app, db, &jobs[i], holder, interval, true, &did, NULL);
+		int64_t every = jobs[i].every && jobs[i].every < interval ? jobs[i].every : interval;
+		rc = run_one(app, db, &jobs[i], holder, every, true, &did, NULL);
 		if (rc && !first_error)
 			first_error = rc;
 		*ran += did;

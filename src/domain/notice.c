@@ -12,6 +12,7 @@
 #include "core/str.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/incident.h"
 #include "domain/notice.h"
 #include "domain/obligation.h"
 #include "domain/period.h"
@@ -20,8 +21,12 @@
 
 #include <curl/curl.h>
 
-const char *const notice_kinds[] = {"due_soon", "at_risk", "missed", "plan_overdue",
-				    "measure_due", "measure_overdue", NULL};
+const char *const notice_kinds[] = {
+	"due_soon", "at_risk", "missed", "plan_overdue",
+	"incident_at_risk", "incident_overdue", /* 舆情事件处置 (remind_incidents) */
+	"measure_due", "measure_overdue",       /* 问题整改 (source_measures) */
+	NULL,
+};
 const char *const channel_kinds[] = {"wecom", "dingtalk", "email", NULL};
 
 static const struct actor scheduler_actor = {0, "scheduler"};
@@ -452,6 +457,74 @@ int remind_run(struct app *app, struct db *db, int today, struct remind_stats *s
 		rc = sources[i](&cx);
 	arena_free(a);
 	return rc;
+}
+
+/* ---- source: incidents (the remind_incidents job) ---- */
+
+/*
+ * Open incidents whose next timed stage has used 75 % of its time:
+ * "incident_at_risk" before its deadline (key incident:ID:STAGE:at_risk),
+ * "incident_overdue" after it (key incident:ID:STAGE:overdue), for
+ * NOTICE_MISSED_DAYS days after the deadline.  Read REMIND_CHUNK at a time
+ * through the partial index on next_risk, so a run with no incident at
+ * risk reads nothing.
+ */
+static int source_incidents(struct remind_ctx *cx)
+{
+	int64_t since = cx->now - (int64_t)NOTICE_MISSED_DAYS * 86400, after_id = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct arena *a = arena_new();
+		struct incident *items;
+		int n = 0;
+		rc = app_begin_read(cx->db);
+		if (!rc)
+			rc = store_incident_at_risk(cx->db, a, cx->now, since, after_id, REMIND_CHUNK,
+						    &items, &n);
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		struct notice *cand = n ? arena_alloc(a, sizeof(*cand) * (size_t)n) : NULL;
+		int nc = 0;
+		for (int i = 0; !rc && i < n; i++) {
+			const struct incident *x = &items[i];
+			const char *stage = incident_next_stage(x->stage);
+			if (!stage)
+				continue;
+			cx->st->examined++;
+			bool overdue = cx->now > x->next_due;
+			char due[32];
+			time_format_rfc3339(x->next_due, due, sizeof(due));
+			struct notice *c = &cand[nc++];
+			memset(c, 0, sizeof(*c));
+			c->org_id = x->org_id;
+			c->kind = overdue ? "incident_overdue" : "incident_at_risk";
+			c->event_key = arena_printf(a, "incident:%lld:%s:%s", (long long)x->id, stage,
+						    overdue ? "overdue" : "at_risk");
+			c->title = arena_printf(a, "【%s】%s：%s事件“%s”待%s", overdue ? "已超时" : "临近时限",
+						x->org_name, incident_label(x->severity), x->title,
+						incident_label(stage));
+			c->body = arena_printf(
+				a, "%s的%s事件“%s”应于 %.16s 前完成“%s”，%s", x->org_name,
+				incident_label(x->severity), x->title, due, incident_label(stage),
+				overdue ? "现已超过时限，请立即办理。" : "时限已过四分之三，请抓紧办理。");
+			c->link = arena_printf(a, "/incidents/%lld", (long long)x->id);
+		}
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
+		if (n)
+			after_id = items[n - 1].id;
+		arena_free(a);
+		if (rc || n < REMIND_CHUNK)
+			break;
+	}
+	return rc;
+}
+
+int remind_incidents(struct app *app, struct db *db, struct remind_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct remind_ctx cx = {app, db, 0, time_now(), NULL, 0, st};
+	return source_incidents(&cx);
 }
 
 /* ---- in the app ---- */

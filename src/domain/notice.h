@@ -17,7 +17,12 @@
  *   plan_item:ID:due_soon          an item of a live plan, not done, is due
  *                                  within due_days days (today included);
  *   plan_item:ID:overdue           (kind plan_overdue) its due date has
- *                                  passed, noticed within NOTICE_MISSED_DAYS.
+ *                                  passed, noticed within NOTICE_MISSED_DAYS;
+ *   incident:ID:STAGE:at_risk      (kind incident_at_risk) 75 % of the time
+ *                                  of an incident's next stage is used;
+ *   incident:ID:STAGE:overdue      (kind incident_overdue) its deadline has
+ *                                  passed (remind_incidents, a job of its
+ *                                  own that runs every minute).
  *
  * Who sees a notice: every user with a grant (other than the three
  * administrator roles) on the notice's unit; and a subtree grant on the
@@ -58,6 +63,13 @@ struct remind_stats {
  * writes in short write transactions of its own (see notice.c).
  */
 int remind_run(struct app *app, struct db *db, int today, struct remind_stats *st);
+
+/*
+ * The incidents' events as of now (the remind_incidents job, every minute:
+ * their deadlines are hours, not days).  Like remind_run, the caller holds
+ * no transaction.  st->examined counts the incidents at risk looked at.
+ */
+int remind_incidents(struct app *app, struct db *db, struct remind_stats *st);
 
 /* Today for the reminder job: app->notify.today when set, else the date in
  * China now.  ZRZ_EINVAL when the configured date is not a real one. */

@@ -314,7 +314,7 @@ struct notice {
 	int64_t org_id;
 	const char *org_name; /* filled by listings */
 	const char *event_key;
-	const char *kind; /* due_soon | at_risk | missed | plan_overdue */
+	const char *kind; /* one of notice_kinds (domain/notice.c) */
 	const char *title;
 	const char *body;
 	const char *link; /* a front-end path, or NULL */

@@ -408,4 +408,36 @@ int store_inbox_list(struct db *db, struct arena *a, int64_t to_org_id, const ch
 		     const char *entity, int64_t offset, int64_t limit, struct inbox_item **items,
 		     int *n, int64_t *total);
 
+/* ---- incidents (舆情事件处置) ---- */
+int store_incident_get(struct db *db, struct arena *a, int64_t id, struct incident *out);
+/* Insert x at stage found with its next_due and next_risk. */
+int store_incident_insert(struct db *db, const struct incident *x, int64_t now, int64_t *id);
+int store_incident_stage_insert(struct db *db, int64_t incident_id, const char *stage,
+				int64_t due_at);
+/* The stages of an incident, in their order. */
+int store_incident_stages(struct db *db, struct arena *a, int64_t incident_id,
+			  struct incident_stage **items, int *n);
+/* Mark a stage done; ZRZ_ECONFLICT when it was done already. */
+int store_incident_stage_done(struct db *db, int64_t incident_id, const char *stage, int64_t now,
+			      int64_t user_id, const char *note);
+/* Move incident id from stage from to stage to; ZRZ_ECONFLICT when it is
+ * no longer at from. */
+int store_incident_set_stage(struct db *db, int64_t id, const char *from, const char *to,
+			     int64_t next_due, int64_t next_risk, int64_t now);
+int store_incident_list(struct db *db, struct arena *a, const struct incident_filter *f,
+			int64_t offset, int64_t limit, struct incident **items, int *n,
+			int64_t *total);
+/* Open incidents at risk by now whose deadline is at or after since, by
+ * id after after_id, at most limit. */
+int store_incident_at_risk(struct db *db, struct arena *a, int64_t now, int64_t since,
+			   int64_t after_id, int64_t limit, struct incident **items, int *n);
+int store_incident_limits(struct db *db, struct arena *a, int64_t org_id,
+			  struct incident_limit **items, int *n);
+int store_incident_limit_set(struct db *db, int64_t org_id, const char *severity,
+			     const char *stage, int64_t minutes, int64_t user_id, int64_t now);
+/* The incidents of the units under path found in [from, to), at most
+ * limit, with the times their stages were done. */
+int store_incident_times(struct db *db, struct arena *a, const char *path, int64_t from,
+			 int64_t to, int64_t limit, struct incident_times **items, int *n);
+
 #endif

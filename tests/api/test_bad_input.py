@@ -786,6 +786,45 @@ def cases():
     add(Case("upload_record_id_leading_zero", 404, "not_found", "id", body=part() + end,
              **dict(UP, path="/api/v1/records/0{record}/attachments")))
 
+    # -- incidents and the inbox --
+    I = dict(who="clerk", method="POST", path="/api/v1/incidents")
+    inc = {"org_id": "{child}", "title": "媒体报道", "source": "media", "severity": "major"}
+    add(Case("incident_found_at_date_only", 422, "invalid", "found_at",
+             body=dict(inc, found_at="2026-01-31"), **I))
+    add(Case("incident_found_at_future", 422, "invalid", "found_at",
+             body=dict(inc, found_at="2099-01-31T23:30:00+08:00"), **I))
+    add(Case("incident_found_at_feb_30", 422, "invalid", "found_at",
+             body=dict(inc, found_at="2024-02-30T10:00:00+08:00"), **I))
+    add(Case("incident_bad_severity", 422, "invalid", "severity",
+             body=dict(inc, severity="critical"), **I))
+    add(Case("incident_bad_source", 422, "invalid", "source", body=dict(inc, source="rumour"),
+             **I))
+    add(Case("incident_unknown_field", 400, "bad_request", "person",
+             body=dict(inc, person="某某"), **I))
+    add(Case("incident_title_invalid_utf8", 400, "bad_request", None,
+             body=b'{"org_id": 1, "title": "\xff", "source": "media", "severity": "major"}',
+             **I))
+    add(Case("incident_member_create", 403, "forbidden", None, body=inc,
+             **dict(I, who="staff")))
+    AD = dict(who="clerk", method="POST", path="/api/v1/incidents/{incident}/advance")
+    add(Case("incident_advance_skip", 409, "conflict", "stage", body={"stage": "report"}, **AD))
+    add(Case("incident_advance_close_first", 409, "conflict", "stage", body={"stage": "close"},
+             **AD))
+    add(Case("incident_advance_unknown_stage", 422, "invalid", "stage",
+             body={"stage": "publish"}, **AD))
+    add(Case("incident_advance_member", 403, "forbidden", None, body={"stage": "assess"},
+             **dict(AD, who="staff")))
+    add(Case("incident_advance_missing", 404, "not_found", "id", body={"stage": "assess"},
+             **dict(AD, path="/api/v1/incidents/999999/advance")))
+    add(Case("inbox_ack_missing", 404, "not_found", "id", body={},
+             **dict(AD, path="/api/v1/inbox/999999/ack")))
+    LI = dict(who="clerk", method="PUT", path="/api/v1/incident-limits")
+    add(Case("incident_limits_zero", 422, "invalid", "limits",
+             body={"org_id": "{child}", "limits": {"major": {"assess": 0}}}, **LI))
+    add(Case("incident_limits_not_object", 422, "invalid", "limits",
+             body={"org_id": "{child}", "limits": [60]}, **LI))
+    add(Case("incident_limits_out_of_order", 422, "invalid", "limits",
+             body={"org_id": "{child}", "limits": {"general": {"report": 10}}}, **LI))
     # -- rectification (问题整改) and analysis reports (分析研判) --
     PB = dict(who="clerk", method="POST", path="/api/v1/problems")
     pb = {"org_id": "{child}", "source": "self_check", "title": "宣传栏更新不及时"}
@@ -922,6 +961,11 @@ def setup_main():
         r = s.post(PLANS + "/%d/items" % r.json["id"], {"text": "召开专题会议"})
         assert r.status == 201, r
         ctx[prefix + "item"] = r.json["id"]
+    r = ctx["sessions"]["clerk"].post("/api/v1/incidents", {
+        "org_id": child, "title": "群众反映", "source": "complaint", "severity": "general",
+        "found_at": "2026-01-31T23:30:00+08:00"})
+    assert r.status == 201, r
+    ctx["incident"] = r.json["id"]
     # A problem of the office's unit (todo: it has no measure).
     r = ctx["sessions"]["clerk"].post("/api/v1/problems", {
         "org_id": child, "source": "inspection", "title": "宣传栏更新不及时"})

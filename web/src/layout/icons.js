@@ -1,5 +1,6 @@
 /* The icons the menu may name in a route's meta.icon. */
 import {
+  Bell,
   Collection,
   DataAnalysis,
   Document,
@@ -9,16 +10,20 @@ import {
   List,
   Lock,
   Memo,
+  Message,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Timer,
   Upload,
   User,
+  Warning,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
+  Bell,
   Collection,
   DataAnalysis,
   Document,
@@ -28,11 +33,14 @@ export const menuIcons = {
   List,
   Lock,
   Memo,
+  Message,
   Notebook,
   Odometer,
   OfficeBuilding,
   Operation,
   Tickets,
+  Timer,
   Upload,
   User,
+  Warning,
 }

@@ -1,6 +1,6 @@
 /*
  * The routes of the application.  Pages inside the layout are grouped by
- * module (工作台, 工作要点, 台账管理, 考核评价, 组织机构, 安全审计); the left menu and the breadcrumbs are built from
+ * module (工作台, 工作要点, 台账管理, 舆情事件, 考核评价, 组织机构, 安全审计); the left menu and the breadcrumbs are built from
  * this table:
  *   meta.title   menu text, breadcrumb and window title
  *   meta.icon    name of an @element-plus/icons-vue icon (see layout/icons.js)
@@ -67,6 +67,43 @@ export const layoutChildren = [
         name: 'record-kinds',
         component: () => import('@/views/ledger/RecordKinds.vue'),
         meta: { title: '数据字典', icon: 'Collection' },
+      },
+    ],
+  },
+  {
+    path: 'incidents',
+    redirect: '/incidents/list',
+    meta: { title: '舆情事件', icon: 'Warning' },
+    children: [
+      {
+        path: 'list',
+        name: 'incidents',
+        component: () => import('@/views/incident/IncidentList.vue'),
+        meta: { title: '事件处置', icon: 'Bell' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'incident',
+        component: () => import('@/views/incident/IncidentDetail.vue'),
+        meta: { title: '事件详情', hidden: true, parent: 'incidents' },
+      },
+      {
+        path: 'inbox',
+        name: 'inbox',
+        component: () => import('@/views/incident/InboxList.vue'),
+        meta: { title: '上报收件箱', icon: 'Message' },
+      },
+      {
+        path: 'stats',
+        name: 'incident-stats',
+        component: () => import('@/views/incident/IncidentStats.vue'),
+        meta: { title: '处置统计', icon: 'Histogram' },
+      },
+      {
+        path: 'limits',
+        name: 'incident-limits',
+        component: () => import('@/views/incident/IncidentLimits.vue'),
+        meta: { title: '处置时限', icon: 'Timer' },
       },
     ],
   },

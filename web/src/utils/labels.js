@@ -72,6 +72,12 @@ export const AUDIT_ACTIONS = {
   'analysis.submit': '报送研判报告',
   export: '导出 Excel',
   'job.run': '定时任务',
+  'incident.create': '登记舆情事件',
+  'incident.advance': '办理事件环节',
+  'incident.limits': '设置处置时限',
+  'inbox.send': '上报上级单位',
+  'inbox.ack': '签收上报',
+  'inbox.forward': '继续上报',
 }
 
 export const AUDIT_ENTITIES = {
@@ -97,6 +103,8 @@ export const AUDIT_ENTITIES = {
   compliance: '完成情况',
   rollup: '下级汇总',
   job_run: '定时任务',
+  incident: '舆情事件',
+  inbox_item: '上报事项',
 }
 
 export const SCOPES = {

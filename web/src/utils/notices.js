@@ -9,6 +9,8 @@ export const NOTICE_KINDS = {
   at_risk: { label: '有风险', tag: 'warning' },
   missed: { label: '未完成', tag: 'danger' },
   plan_overdue: { label: '事项逾期', tag: 'danger' },
+  incident_at_risk: { label: '事件临近时限', tag: 'warning' },
+  incident_overdue: { label: '事件已超时', tag: 'danger' },
 }
 
 export function noticeKind(code) {
