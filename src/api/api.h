@@ -126,6 +126,29 @@ int api_attachment_list(struct req *r);
 int api_attachment_download(struct req *r);
 int api_attachment_thumbnail(struct req *r);
 int api_attachment_delete(struct req *r);
+/* Rectification (problem_api.c) and analysis reports (analysis_api.c). */
+int api_problem_list(struct req *r);
+int api_problem_get(struct req *r);
+int api_problem_create(struct req *r);
+int api_problem_update(struct req *r);
+int api_problem_rollup(struct req *r);
+int api_problem_import(struct req *r);
+int api_problem_close(struct req *r);
+int api_problem_reopen(struct req *r);
+int api_measure_create(struct req *r);
+int api_measure_update(struct req *r);
+int api_measure_delete(struct req *r);
+int api_evidence_list(struct req *r);
+int api_evidence_upload(struct req *r);
+int api_evidence_delete(struct req *r);
+int api_evidence_download(struct req *r);
+int api_analysis_list(struct req *r);
+int api_analysis_get(struct req *r);
+int api_analysis_template(struct req *r);
+int api_analysis_create(struct req *r);
+int api_analysis_update(struct req *r);
+int api_analysis_delete(struct req *r);
+int api_analysis_submit(struct req *r);
 
 /* Channels (阵地) of a unit and their inspections (outlet_api.c). */
 int api_outlet_list(struct req *r);

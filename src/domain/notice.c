@@ -17,6 +17,7 @@
 #include "domain/obligation.h"
 #include "domain/outlet.h"
 #include "domain/period.h"
+#include "store/rectify.h"
 #include "store/repo.h"
 
 #include <curl/curl.h>
@@ -402,11 +403,76 @@ static int source_outlets(struct remind_ctx *cx)
 	return rc;
 }
 
+/* ---- source: rectification measures ---- */
+
+/*
+ * Open measures of problems not closed (问题整改): "measure_due" when the
+ * deadline is within the next due_days days (key measure:ID:due), then
+ * "measure_overdue" once it has passed, for NOTICE_MISSED_DAYS days after
+ * (key measure:ID:overdue).  Read REMIND_CHUNK at a time through the
+ * partial index of open measures by deadline.
+ */
+static int source_measures(struct remind_ctx *cx)
+{
+	char from[PERIOD_DATE_SIZE], to[PERIOD_DATE_SIZE];
+	period_day_format(cx->today - NOTICE_MISSED_DAYS, from, sizeof(from));
+	period_day_format(cx->today + cx->app->notify.due_days - 1, to, sizeof(to));
+	char after[PERIOD_DATE_SIZE] = "";
+	int64_t after_id = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct arena *a = arena_new();
+		struct measure_due *items;
+		int n = 0;
+		rc = app_begin_read(cx->db);
+		if (!rc)
+			rc = store_measures_due(cx->db, a, from, to, after, after_id, REMIND_CHUNK,
+						&items, &n);
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		struct notice *cand = n ? arena_alloc(a, sizeof(*cand) * (size_t)n) : NULL;
+		int nc = 0;
+		for (int i = 0; !rc && i < n; i++) {
+			const struct measure_due *x = &items[i];
+			int due;
+			if (period_day_parse(x->deadline, &due))
+				continue; /* the API stores valid dates only */
+			bool overdue = due < cx->today;
+			struct notice *c = &cand[nc++];
+			memset(c, 0, sizeof(*c));
+			c->org_id = x->org_id;
+			c->kind = overdue ? "measure_overdue" : "measure_due";
+			c->event_key = arena_printf(a, "measure:%lld:%s", (long long)x->measure_id,
+						    overdue ? "overdue" : "due");
+			c->title = arena_printf(a, "【%s】%s：整改措施%s", overdue ? "已逾期" : "即将到期",
+						x->org_name, overdue ? "已过期限" : "临近期限");
+			c->body = arena_printf(
+				a, "%s的问题“%s”的整改措施“%s”期限为 %s，%s", x->org_name,
+				x->problem_title, x->text, x->deadline,
+				overdue ? arena_printf(a, "已逾期 %d 天，尚未完成。", cx->today - due)
+					: arena_printf(a, "还有 %d 天，尚未完成，请及时推进。",
+						       due - cx->today + 1));
+			c->link = arena_printf(a, "/problems/%lld", (long long)x->problem_id);
+		}
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
+		if (n) {
+			snprintf(after, sizeof(after), "%s", items[n - 1].deadline);
+			after_id = items[n - 1].measure_id;
+		}
+		arena_free(a);
+		if (rc || n < REMIND_CHUNK)
+			break;
+	}
+	return rc;
+}
+
 /* The event sources, run in order. */
 static int (*const sources[])(struct remind_ctx *cx) = {
 	source_obligations,
 	source_plan_items,
 	source_outlets,
+	source_measures,
 };
 
 int remind_today(const struct app *app, int *today)

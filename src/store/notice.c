@@ -14,7 +14,8 @@
  * twice).  A grant of any role but the three administrators' sees the
  * notices of its own unit; a subtree grant also sees the at-risk, missed
  * and overdue notices of the units directly below it (逐级: each level
- * follows up the level below; the "due soon" ones are for the unit itself).
+ * follows up the level below; the "due soon" ones, of obligations and of
+ * rectification measures, are for the unit itself).
  * The joins are CROSS JOINs so that SQLite walks grants, then units, then
  * notice(org_id, kind, id), never the whole notice table.
  */
@@ -24,7 +25,7 @@
 	" vis AS (SELECT n.id FROM g CROSS JOIN notice n WHERE n.org_id = g.org_id"         \
 	" UNION ALL SELECT n.id FROM g CROSS JOIN org o CROSS JOIN notice n"                \
 	" WHERE g.scope = 'subtree' AND o.parent_id = g.org_id AND n.org_id = o.id"         \
-	" AND n.kind <> 'due_soon') "
+	" AND n.kind NOT IN ('due_soon', 'measure_due')) "
 
 #define NOTICE_COLS                                                                         \
 	"n.id, n.org_id, o.name, n.event_key, n.kind, n.title, n.body, n.link, n.created_at"

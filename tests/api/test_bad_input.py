@@ -825,6 +825,44 @@ def cases():
              body={"org_id": "{child}", "limits": [60]}, **LI))
     add(Case("incident_limits_out_of_order", 422, "invalid", "limits",
              body={"org_id": "{child}", "limits": {"general": {"report": 10}}}, **LI))
+    # -- rectification (问题整改) and analysis reports (分析研判) --
+    PB = dict(who="clerk", method="POST", path="/api/v1/problems")
+    pb = {"org_id": "{child}", "source": "self_check", "title": "宣传栏更新不及时"}
+    add(Case("problem_bad_source", 422, "invalid", "source", body=dict(pb, source="rumor"), **PB))
+    add(Case("problem_title_not_text", 400, "bad_request", "title", body=dict(pb, title=[1]), **PB))
+    add(Case("problem_title_201", 422, "invalid", "title", body=dict(pb, title="问" * 201), **PB))
+    add(Case("problem_found_feb_30", 422, "invalid", "found_on",
+             body=dict(pb, found_on="2026-02-30"), **PB))
+    add(Case("problem_unknown_field", 400, "bad_request", "status", body=dict(pb, status="closed"),
+             **PB))
+    add(Case("problem_other_org", 422, "invalid", "org_id", body=dict(pb, org_id="{other}"), **PB))
+    add(Case("problem_by_member", 403, "forbidden", None, body=pb, **dict(PB, who="staff")))
+    MS = dict(who="clerk", method="POST", path="/api/v1/problems/{problem}/measures")
+    ms = {"text": "专人负责", "deadline": "2026-12-31"}
+    add(Case("measure_deadline_13th_month", 422, "invalid", "deadline",
+             body=dict(ms, deadline="2026-13-01"), **MS))
+    add(Case("measure_owner_other_unit", 422, "invalid", "owner_id",
+             body=dict(ms, owner_id="{otherclerk}"), **MS))
+    add(Case("measure_done_on_not_done", 422, "invalid", "done_on",
+             body=dict(ms, done_on="2026-01-01"), **MS))
+    add(Case("measure_problem_id_text", 404, "not_found", "id", body=ms,
+             **dict(MS, path="/api/v1/problems/abc/measures")))
+    add(Case("problem_close_by_sysadmin", 403, "forbidden", None, body={"opinion": "同意"},
+             **dict(PB, who="admin", path="/api/v1/problems/{problem}/close")))
+    add(Case("problem_close_by_own_unit", 403, "forbidden", None, body={"opinion": "同意"},
+             **dict(PB, path="/api/v1/problems/{problem}/close")))
+    add(Case("problem_import_commit_empty", 422, "invalid", "problems",
+             body={"org_id": "{child}", "commit": True, "problems": []},
+             **dict(PB, path="/api/v1/problems/import")))
+    AN = dict(who="clerk", method="POST", path="/api/v1/analyses")
+    an = {"org_id": "{child}", "period": "2026-H1", "title": "上半年研判"}
+    add(Case("analysis_period_quarter", 422, "invalid", "period", body=dict(an, period="2026-Q1"),
+             **AN))
+    add(Case("analysis_sections_empty", 422, "invalid", "sections", body=dict(an, sections=[]),
+             **AN))
+    add(Case("analysis_section_key_repeated", 422, "invalid", "sections",
+             body=dict(an, sections=[{"key": "a", "title": "形势", "text": ""},
+                                     {"key": "a", "title": "问题", "text": ""}]), **AN))
 
     # -- 431 --
     add(Case("header_20k", 431, "header_too_large", None, path="/healthz",
@@ -928,6 +966,11 @@ def setup_main():
         "found_at": "2026-01-31T23:30:00+08:00"})
     assert r.status == 201, r
     ctx["incident"] = r.json["id"]
+    # A problem of the office's unit (todo: it has no measure).
+    r = ctx["sessions"]["clerk"].post("/api/v1/problems", {
+        "org_id": child, "source": "inspection", "title": "宣传栏更新不及时"})
+    assert r.status == 201, r
+    ctx["problem"] = r.json["id"]
     return srv, ctx
 
 

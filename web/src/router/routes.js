@@ -140,6 +140,57 @@ export const layoutChildren = [
     ],
   },
   {
+    path: 'problems',
+    redirect: '/problems/list',
+    meta: { title: '问题整改', icon: 'List' },
+    children: [
+      {
+        path: 'list',
+        name: 'problems',
+        component: () => import('@/views/rectify/ProblemList.vue'),
+        meta: { title: '问题清单', icon: 'Tickets' },
+      },
+      /* The links of measure reminders name a problem by this path. */
+      {
+        path: ':id(\\d+)',
+        name: 'problem',
+        component: () => import('@/views/rectify/ProblemDetail.vue'),
+        meta: { title: '问题详情', hidden: true, parent: 'problems' },
+      },
+      {
+        path: 'import',
+        name: 'problem-import',
+        component: () => import('@/views/rectify/ProblemImport.vue'),
+        meta: { title: '从报告导入', icon: 'Upload' },
+      },
+      {
+        path: 'rollup',
+        name: 'problem-rollup',
+        component: () => import('@/views/rectify/ProblemRollup.vue'),
+        meta: { title: '整改汇总', icon: 'Histogram' },
+      },
+    ],
+  },
+  {
+    path: 'analyses',
+    redirect: '/analyses/list',
+    meta: { title: '分析研判', icon: 'DataAnalysis' },
+    children: [
+      {
+        path: 'list',
+        name: 'analyses',
+        component: () => import('@/views/analysis/AnalysisList.vue'),
+        meta: { title: '研判报告', icon: 'Document' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'analysis',
+        component: () => import('@/views/analysis/AnalysisDetail.vue'),
+        meta: { title: '研判报告详情', hidden: true, parent: 'analyses' },
+      },
+    ],
+  },
+  {
     path: 'org',
     redirect: '/org/units',
     meta: { title: '组织机构', icon: 'OfficeBuilding' },
