@@ -126,5 +126,17 @@ int api_attachment_list(struct req *r);
 int api_attachment_download(struct req *r);
 int api_attachment_thumbnail(struct req *r);
 int api_attachment_delete(struct req *r);
+int api_review_list(struct req *r);
+int api_review_get(struct req *r);
+int api_review_create(struct req *r);
+int api_review_update(struct req *r);
+int api_review_submit(struct req *r);
+int api_review_approve(struct req *r);
+int api_review_return(struct req *r);
+int api_review_withdraw(struct req *r);
+int api_review_publish(struct req *r);
+int api_review_revision_get(struct req *r);
+int api_review_config_get(struct req *r);
+int api_review_config_put(struct req *r);
 
 #endif

@@ -95,5 +95,18 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/records/{id}/attachments/{aid}", api_attachment_delete, 0, 0},
 	{"GET", "/api/v1/attachments/{id}", api_attachment_download, 0, 0},
 	{"GET", "/api/v1/attachments/{id}/thumbnail", api_attachment_thumbnail, 0, 0},
+	/* The three-stage review (三审). */
+	{"GET", "/api/v1/reviews", api_review_list, 0, 0},
+	{"POST", "/api/v1/reviews", api_review_create, 0, 1024 * 1024},
+	{"GET", "/api/v1/reviews/{id}", api_review_get, 0, 0},
+	{"PATCH", "/api/v1/reviews/{id}", api_review_update, 0, 1024 * 1024},
+	{"POST", "/api/v1/reviews/{id}/submit", api_review_submit, 0, 0},
+	{"POST", "/api/v1/reviews/{id}/approve", api_review_approve, 0, 64 * 1024},
+	{"POST", "/api/v1/reviews/{id}/return", api_review_return, 0, 64 * 1024},
+	{"POST", "/api/v1/reviews/{id}/withdraw", api_review_withdraw, 0, 0},
+	{"POST", "/api/v1/reviews/{id}/publish", api_review_publish, 0, 16 * 1024},
+	{"GET", "/api/v1/reviews/{id}/revisions/{n}", api_review_revision_get, 0, 0},
+	{"GET", "/api/v1/review-config", api_review_config_get, 0, 0},
+	{"PUT", "/api/v1/review-config", api_review_config_put, 0, 16 * 1024},
 	{NULL, NULL, NULL, 0, 0},
 };

@@ -17,7 +17,11 @@
  *   plan_item:ID:due_soon          an item of a live plan, not done, is due
  *                                  within due_days days (today included);
  *   plan_item:ID:overdue           (kind plan_overdue) its due date has
- *                                  passed, noticed within NOTICE_MISSED_DAYS.
+ *                                  passed, noticed within NOTICE_MISSED_DAYS;
+ *   review:ID:ROUND:STAGE:due      (kind review_due) a submission of the
+ *                                  three-stage review has waited at a stage
+ *                                  for three quarters of the unit's limit;
+ *   review:ID:ROUND:STAGE:overdue  (kind review_overdue) the limit passed.
  *
  * Who sees a notice: every user with a grant (other than the three
  * administrator roles) on the notice's unit; and a subtree grant on the
