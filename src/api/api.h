@@ -136,6 +136,7 @@ int api_review_return(struct req *r);
 int api_review_withdraw(struct req *r);
 int api_review_publish(struct req *r);
 int api_review_revision_get(struct req *r);
+int api_review_diff(struct req *r);
 int api_review_config_get(struct req *r);
 int api_review_config_put(struct req *r);
 

@@ -13,6 +13,7 @@
 #include "core/ztime.h"
 #include "api/api.h"
 #include "domain/review.h"
+#include "domain/textdiff.h"
 
 #define REVIEW_WRITERS (ROLE_SECRETARY | ROLE_LEADER | ROLE_OFFICE | ROLE_MEMBER)
 #define CONFIG_EDITORS (ROLE_SYSADMIN | ROLE_SECRETARY)
@@ -354,6 +355,59 @@ int api_review_revision_get(struct req *r)
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
 	return req_reply_json(r, 200, review_revision_json(&v));
+}
+
+int api_review_diff(struct req *r)
+{
+	int64_t id, from, to;
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_query_int(r, "from", 1, INT64_MAX, 0, &from);
+	if (!rc)
+		rc = req_query_int(r, "to", 1, INT64_MAX, 0, &to);
+	if (rc)
+		return rc;
+	if (!from)
+		return req_fail(r, ZRZ_EINVAL, "from", "请指定比较的起始版本");
+	if (!to)
+		return req_fail(r, ZRZ_EINVAL, "to", "请指定比较的目标版本");
+	struct db *db;
+	rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct review rv;
+	rc = visible_review(r, db, id, &rv);
+	if (rc)
+		return rc;
+	struct review_revision a, b;
+	rc = review_revision_get(db, r->arena, id, from, &a);
+	if (rc == ZRZ_ENOTFOUND)
+		return req_fail(r, rc, "from", "该版本不存在");
+	if (!rc)
+		rc = review_revision_get(db, r->arena, id, to, &b);
+	if (rc == ZRZ_ENOTFOUND)
+		return req_fail(r, rc, "to", "该版本不存在");
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	json_t *body, *title;
+	rc = textdiff_json(a.body, b.body, &body);
+	if (rc)
+		return req_fail(r, ZRZ_EINVAL, "to",
+				rc == ZRZ_ETOOBIG ? "两个版本差异过大，无法逐字比较" : "正文含有无法比较的字符");
+	rc = textdiff_json(a.title, b.title, &title);
+	if (rc) {
+		json_decref(body);
+		return req_fail(r, ZRZ_EINVAL, "to", "标题无法比较");
+	}
+	/* The pieces carry the texts; the revisions only who and when. */
+	a.body = NULL;
+	b.body = NULL;
+	return req_reply_json(r, 200,
+			      json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "review_id",
+					(json_int_t)id, "from", (json_int_t)from, "to",
+					(json_int_t)to, "title", title, "pieces", body,
+					"from_revision", review_revision_json(&a), "to_revision",
+					review_revision_json(&b)));
 }
 
 /* ---- settings ---- */

@@ -340,6 +340,26 @@ def test_edit_after_signature_restarts_the_review():
     refused(lambda: c("offb").get("/api/v1/reviews/%d/revisions/1" % rid), 404)
 
 
+def test_diff_between_revisions():
+    rid = new(title="通讯稿", body="第一行\n我校举办读书节。\n第三行\n")
+    ok(c("auth").patch("/api/v1/reviews/%d" % rid,
+                       {"title": "通讯稿（二）", "body": "第一行\n我校举办读书月。\n第三行\n新增一行\n"}))
+    j = ok(c("offa").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid))
+    pieces = j["pieces"]
+    assert "".join(p["text"] for p in pieces if p["op"] != "ins") == "第一行\n我校举办读书节。\n第三行\n"
+    assert "".join(p["text"] for p in pieces if p["op"] != "del") == \
+        "第一行\n我校举办读书月。\n第三行\n新增一行\n"
+    assert {"op": "del", "text": "节"} in pieces and {"op": "ins", "text": "月"} in pieces, pieces
+    assert j["from_revision"]["n"] == 1 and j["to_revision"]["n"] == 2, j
+    assert [p["op"] for p in j["title"]] == ["same", "ins"], j["title"]
+    same = ok(c("auth").get("/api/v1/reviews/%d/diff?from=2&to=2" % rid))
+    assert [p["op"] for p in same["pieces"]] == ["same"], same
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=1&to=3" % rid), 404, field="to")
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=1" % rid), 422, field="to")
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=x&to=2" % rid), 400)
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid), 404)
+
+
 def test_withdraw():
     rid = new()
     refused(lambda: act("offa", rid, "withdraw"), 403)
@@ -436,6 +456,7 @@ TESTS = [
     test_channel_or_unit_may_require_final,
     test_return_needs_an_opinion_and_goes_back_to_the_author,
     test_edit_after_signature_restarts_the_review,
+    test_diff_between_revisions,
     test_withdraw,
     test_signatures_are_immutable_in_the_database,
     test_lists_and_filters,
