@@ -158,13 +158,17 @@ static int myers(const uint32_t *a, size_t n, const uint32_t *b, size_t m, long 
 		dmax++;
 	int32_t *trace = NULL;
 	size_t trace_alloc = 0;
+	size_t trace_max = (size_t)((dmax + 1) * (dmax + 2) / 2);
 	long found = -1;
 	int rc = ZRZ_OK;
 
 	for (long d = 0; d <= dmax && found < 0; d++) {
 		size_t need = (size_t)((d + 1) * (d + 2) / 2);
 		if (need > trace_alloc) {
-			trace_alloc = need * 2;
+			/* Grow by half, up to the rounds the budget allows. */
+			trace_alloc = need + need / 2;
+			if (trace_alloc > trace_max)
+				trace_alloc = trace_max;
 			trace = xrealloc(trace, trace_alloc * sizeof(*trace));
 		}
 		int32_t *row = trace + d * (d + 1) / 2;

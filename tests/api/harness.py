@@ -29,6 +29,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("ZRZ_BIN", os.path.join(ROOT, "build", "zerenzhi")))
+# Leaks inside cairo and fontconfig (the approval form's PDF) that
+# LeakSanitizer must not report; see tests/lsan-server.supp.
+os.environ.setdefault("LSAN_OPTIONS", "suppressions=" + os.path.join(ROOT, "tests", "lsan-server.supp"))
 PASSWORD = "Test-pass-2026"
 PG = os.environ.get("ZRZ_PG")
 

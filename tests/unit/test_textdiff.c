@@ -267,6 +267,30 @@ static void test_budget(void **state)
 	assert_int_equal(json_array_size(got), 4);
 	json_decref(got);
 
+	/* One line with every fourth character changed: in a short line each
+	 * change shows by itself; in a long one the line comparison is cheap
+	 * but the character one too costly, so the line is shown deleted and
+	 * inserted whole. */
+	for (int groups = 50; groups <= 5000; groups += 4950) {
+		a.len = 0;
+		b.len = 0;
+		for (int i = 0; i < groups; i++) {
+			buf_puts(&a, "甲同同同");
+			buf_puts(&b, "乙同同同");
+		}
+		assert_int_equal(textdiff_json(a.data, b.data, &got), ZRZ_OK);
+		check_pieces(got, a.data, b.data);
+		if (groups == 50) {
+			assert_int_equal(json_array_size(got), 3 * 50);
+		} else {
+			assert_int_equal(json_array_size(got), 2);
+			assert_string_equal(
+			    json_string_value(json_object_get(json_array_get(got, 0), "op")),
+			    "del");
+		}
+		json_decref(got);
+	}
+
 	/* Over the size limit on either side. */
 	a.len = 0;
 	while (a.len <= TEXTDIFF_MAX_BYTES)
