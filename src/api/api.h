@@ -137,6 +137,7 @@ int api_review_withdraw(struct req *r);
 int api_review_publish(struct req *r);
 int api_review_revision_get(struct req *r);
 int api_review_diff(struct req *r);
+int api_review_form(struct req *r);
 int api_review_config_get(struct req *r);
 int api_review_config_put(struct req *r);
 

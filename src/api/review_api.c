@@ -14,6 +14,9 @@
 #include "api/api.h"
 #include "domain/review.h"
 #include "domain/textdiff.h"
+#include "report/approval_form.h"
+
+#include <unistd.h>
 
 #define REVIEW_WRITERS (ROLE_SECRETARY | ROLE_LEADER | ROLE_OFFICE | ROLE_MEMBER)
 #define CONFIG_EDITORS (ROLE_SYSADMIN | ROLE_SECRETARY)
@@ -408,6 +411,79 @@ int api_review_diff(struct req *r)
 					(json_int_t)to, "title", title, "pieces", body,
 					"from_revision", review_revision_json(&a), "to_revision",
 					review_revision_json(&b)));
+}
+
+/* "YYYY-MM-DD HH:MM" in China of instant t (arena), or NULL for 0. */
+static const char *form_time(struct arena *a, int64_t t)
+{
+	if (!t)
+		return NULL;
+	char buf[32];
+	time_format_rfc3339(t, buf, sizeof(buf));
+	buf[10] = ' ';
+	buf[16] = '\0';
+	return arena_strdup(a, buf);
+}
+
+int api_review_form(struct req *r)
+{
+	int64_t id;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct db *db;
+	rc = api_begin(r, &db);
+	if (rc)
+		return rc;
+	struct review rv;
+	rc = visible_review(r, db, id, &rv);
+	if (rc)
+		return rc;
+	struct review_form_stage st[REVIEW_STAGES];
+	struct approval_stage as[REVIEW_STAGES];
+	int n;
+	rc = review_form_stages(db, r->arena, &rv, st, &n);
+	if (!rc)
+		rc = review_form_printed(db, &api_who(r)->actor, &rv);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	for (int i = 0; i < n; i++) {
+		const struct review_signature *g = st[i].sig;
+		as[i] = (struct approval_stage){st[i].label, st[i].role_label,
+						g ? g->user_name : NULL,
+						g ? form_time(r->arena, g->signed_at) : NULL,
+						g ? g->opinion : NULL};
+	}
+	struct approval_form f = {
+		.org_name = rv.org_name,
+		.title = rv.title,
+		.channel = rv.channel_name,
+		.author = rv.author_name,
+		.submitted_at = form_time(r->arena, rv.submitted_at),
+		.sensitive = rv.sensitive,
+		.revision = (int)rv.revision,
+		.state = review_state_label(rv.state),
+		.published_url = rv.published_url,
+		.published_at = form_time(r->arena, rv.published_at),
+		.body = rv.body,
+		.stages = as,
+		.nstages = n,
+		.printed_at = form_time(r->arena, time_now()),
+	};
+	int fd;
+	uint64_t size;
+	rc = approval_form_pdf(&f, &fd, &size);
+	if (rc)
+		return req_fail(r, rc, NULL, "生成审签单失败，请稍后再试");
+	rc = api_commit(r);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	req_add_header(r, "Content-Disposition",
+		       arena_printf(r->arena, "inline; filename=\"review-%lld.pdf\"", (long long)id));
+	req_add_header(r, "Cache-Control", "no-store");
+	return req_reply_fd(r, 200, "application/pdf", fd, size);
 }
 
 /* ---- settings ---- */

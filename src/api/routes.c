@@ -107,6 +107,7 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/reviews/{id}/publish", api_review_publish, 0, 16 * 1024},
 	{"GET", "/api/v1/reviews/{id}/revisions/{n}", api_review_revision_get, 0, 0},
 	{"GET", "/api/v1/reviews/{id}/diff", api_review_diff, 0, 0},
+	{"GET", "/api/v1/reviews/{id}/form.pdf", api_review_form, 0, 0},
 	{"GET", "/api/v1/review-config", api_review_config_get, 0, 0},
 	{"PUT", "/api/v1/review-config", api_review_config_put, 0, 16 * 1024},
 	{NULL, NULL, NULL, 0, 0},

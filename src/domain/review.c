@@ -590,6 +590,13 @@ int review_detail_json(struct db *db, struct arena *a, const struct review *r, j
 	return ZRZ_OK;
 }
 
+int review_form_printed(struct db *db, const struct actor *who, const struct review *r)
+{
+	return audit_log(db, who, r->org_id, "review.form", "review", r->id,
+			 json_pack("{s:s, s:I, s:I}", "state", r->state, "revision",
+				   (json_int_t)r->revision, "round", (json_int_t)r->round));
+}
+
 int review_form_stages(struct db *db, struct arena *a, const struct review *r,
 		       struct review_form_stage *stages, int *n)
 {

@@ -114,5 +114,7 @@ struct review_form_stage {
  * current round (*n is 2 or 3). */
 int review_form_stages(struct db *db, struct arena *a, const struct review *r,
 		       struct review_form_stage *stages, int *n);
+/* Audit that the caller printed the approval form of r (review.form). */
+int review_form_printed(struct db *db, const struct actor *who, const struct review *r);
 
 #endif

@@ -360,6 +360,18 @@ def test_diff_between_revisions():
     refused(lambda: c("offb").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid), 404)
 
 
+def test_approval_form_pdf():
+    rid = new(sensitive=True, title="审签单测试稿件")
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {"opinion": "同意"}))
+    r = c("lead").get("/api/v1/reviews/%d/form.pdf" % rid)
+    assert r.status == 200, r
+    assert r.header("Content-Type") == "application/pdf", r.headers
+    assert r.body[:5] == b"%PDF-" and len(r.body) > 1000, r.body[:20]
+    assert S.audit("review.form")[-1][5] == rid
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/form.pdf" % rid), 404)
+
+
 def test_withdraw():
     rid = new()
     refused(lambda: act("offa", rid, "withdraw"), 403)
@@ -457,6 +469,7 @@ TESTS = [
     test_return_needs_an_opinion_and_goes_back_to_the_author,
     test_edit_after_signature_restarts_the_review,
     test_diff_between_revisions,
+    test_approval_form_pdf,
     test_withdraw,
     test_signatures_are_immutable_in_the_database,
     test_lists_and_filters,
