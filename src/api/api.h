@@ -171,5 +171,19 @@ int api_incident_create(struct req *r);
 int api_incident_advance(struct req *r);
 int api_incident_limits_get(struct req *r);
 int api_incident_limits_put(struct req *r);
+int api_review_list(struct req *r);
+int api_review_get(struct req *r);
+int api_review_create(struct req *r);
+int api_review_update(struct req *r);
+int api_review_submit(struct req *r);
+int api_review_approve(struct req *r);
+int api_review_return(struct req *r);
+int api_review_withdraw(struct req *r);
+int api_review_publish(struct req *r);
+int api_review_revision_get(struct req *r);
+int api_review_diff(struct req *r);
+int api_review_form(struct req *r);
+int api_review_config_get(struct req *r);
+int api_review_config_put(struct req *r);
 
 #endif

@@ -467,12 +467,74 @@ static int source_measures(struct remind_ctx *cx)
 	return rc;
 }
 
+/* ---- source: the three-stage review ---- */
+
+/*
+ * Submissions waiting at a signing stage: "review_due" once the last
+ * quarter of the stage's time limit has begun, "review_overdue" once the
+ * limit has passed; one notice per submission, round and stage (keys
+ * review:ID:ROUND:STAGE:due and ...:overdue), for the unit's users.
+ */
+static int source_reviews(struct remind_ctx *cx)
+{
+	static const char *const stage_names[] = {"初审", "复审", "终审"};
+	int64_t after = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct arena *a = arena_new();
+		struct review *items;
+		int n = 0;
+		rc = app_begin_read(cx->db);
+		if (!rc)
+			rc = store_review_waiting(cx->db, a, after, REMIND_CHUNK, &items, &n);
+		if (app_in_tx(cx->db))
+			app_rollback(cx->db);
+		struct notice *cand = n ? arena_alloc(a, sizeof(*cand) * (size_t)n) : NULL;
+		int nc = 0;
+		for (int i = 0; !rc && i < n; i++) {
+			const struct review *x = &items[i];
+			int s = !strcmp(x->state, "first") ? 0 : !strcmp(x->state, "second") ? 1 : 2;
+			int64_t limit = x->stage_hours * 3600, deadline = x->stage_at + limit;
+			bool overdue = cx->now >= deadline;
+			if (!x->stage_at || (!overdue && deadline - cx->now > limit / 4))
+				continue;
+			char at[32];
+			time_format_rfc3339(deadline, at, sizeof(at));
+			at[16] = '\0'; /* "YYYY-MM-DDTHH:MM" */
+			at[10] = ' ';
+			struct notice *c = &cand[nc++];
+			memset(c, 0, sizeof(*c));
+			c->org_id = x->org_id;
+			c->kind = overdue ? "review_overdue" : "review_due";
+			c->event_key = arena_printf(a, "review:%lld:%lld:%s:%s", (long long)x->id,
+						    (long long)x->round, x->state,
+						    overdue ? "overdue" : "due");
+			c->title = arena_printf(a, "【%s】%s：稿件“%s”%s", overdue ? "审核超时" : "即将超时",
+						x->org_name, x->title, stage_names[s]);
+			c->body = arena_printf(a, "%s的稿件“%s”正在%s，时限至 %s，%s", x->org_name,
+					       x->title, stage_names[s], at,
+					       overdue ? "已超过时限，请尽快审核。"
+						       : "即将到期，请及时审核。");
+			c->link = arena_printf(a, "/reviews/%lld", (long long)x->id);
+		}
+		if (!rc)
+			rc = write_new(cx, a, cand, nc);
+		if (n)
+			after = items[n - 1].id;
+		arena_free(a);
+		if (rc || n < REMIND_CHUNK)
+			break;
+	}
+	return rc;
+}
+
 /* The event sources, run in order. */
 static int (*const sources[])(struct remind_ctx *cx) = {
 	source_obligations,
 	source_plan_items,
 	source_outlets,
 	source_measures,
+	source_reviews,
 };
 
 int remind_today(const struct app *app, int *today)

@@ -539,4 +539,96 @@ struct incident_times {
 	int64_t done[4];
 };
 
+/* ---- the three-stage review (三审) ---- */
+
+/* The stages of the review, in order: 初审, 复审, 终审. */
+enum review_stage { REVIEW_FIRST, REVIEW_SECOND, REVIEW_FINAL, REVIEW_STAGES };
+
+/* Who signs each stage of a unit's submissions and how long each may take.
+ * A unit without its own row has the defaults (stored false). */
+struct review_config {
+	int64_t org_id;
+	const char *role[REVIEW_STAGES]; /* "office", "leader", "secretary" */
+	bool always_final;               /* every submission needs 终审 */
+	int64_t hours[REVIEW_STAGES];
+	bool stored;
+	int64_t updated_by;
+	int64_t updated_at;
+};
+
+/* A submission.  body is read with one submission only (NULL in lists). */
+struct review {
+	int64_t id;
+	int64_t org_id;
+	const char *org_name;
+	const char *org_path;
+	int64_t author_id;
+	const char *author_name;
+	int64_t channel_id; /* 0: none */
+	const char *channel_name;
+	bool channel_final; /* the channel always needs 终审 */
+	const char *title;
+	const char *body;
+	bool sensitive;
+	const char *state; /* draft first second final approved published returned withdrawn */
+	int64_t revision;
+	int64_t round;
+	int64_t stage_at; /* when the current stage was entered; 0: none */
+	int64_t stage_hours; /* the current stage's limit; 0 outside the signing stages */
+	const char *stage_role; /* the role that signs the current stage, or NULL */
+	int64_t submitted_at;
+	const char *published_url;
+	int64_t published_at;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct review_revision {
+	int64_t review_id;
+	int64_t n;
+	const char *title;
+	const char *body; /* NULL in lists */
+	int64_t chars;    /* the body's length in bytes */
+	int64_t author_id;
+	const char *author_name;
+	int64_t created_at;
+};
+
+struct review_signature {
+	int64_t id;
+	int64_t review_id;
+	int64_t round;
+	const char *stage;    /* first second final */
+	const char *decision; /* approve return */
+	int64_t user_id;
+	const char *user_name;
+	const char *role;
+	const char *opinion;
+	int64_t revision;
+	int64_t signed_at;
+};
+
+struct review_filter {
+	int64_t org_id;      /* one unit, or with path its subtree; 0: any */
+	const char *path;
+	const char *state;   /* NULL: any */
+	int64_t author_id;   /* 0: any */
+	int64_t todo_user;   /* 0, or the user who may sign the current stage */
+};
+
+/* Someone who may sign a stage. */
+struct review_signer {
+	int64_t user_id;
+	const char *name;
+};
+
+/* A channel as a submission sees it (the channel table is kept elsewhere). */
+struct review_channel {
+	int64_t id;
+	int64_t org_id;
+	const char *name;
+	bool review_final;
+	bool live; /* not deleted, not closed */
+};
+
 #endif

@@ -477,4 +477,44 @@ int store_incident_limit_set(struct db *db, int64_t org_id, const char *severity
 int store_incident_times(struct db *db, struct arena *a, const char *path, int64_t from,
 			 int64_t to, int64_t limit, struct incident_times **items, int *n);
 
+/* ---- the three-stage review (三审) ---- */
+/* The unit's review settings, or the defaults when it has none. */
+int store_review_config_get(struct db *db, struct arena *a, int64_t org_id,
+			    struct review_config *out);
+int store_review_config_put(struct db *db, const struct review_config *c, int64_t by,
+			    int64_t now);
+int store_review_insert(struct db *db, const struct review *r, int64_t now, int64_t *id);
+/* The submission with its current body, names and current stage's limit. */
+int store_review_get(struct db *db, struct arena *a, int64_t id, struct review *out);
+/* Write r's changeable fields, only while the row still has state
+ * old_state and round old_round (ZRZ_ECONFLICT otherwise: someone else
+ * moved it first). */
+int store_review_update(struct db *db, const struct review *r, const char *old_state,
+			int64_t old_round, int64_t now);
+int store_review_list(struct db *db, struct arena *a, const struct review_filter *f,
+		      int64_t offset, int64_t limit, struct review **items, int *n,
+		      int64_t *total);
+int store_review_revision_insert(struct db *db, int64_t review_id, int64_t n,
+				 const char *title, const char *body, int64_t author_id,
+				 int64_t now);
+/* The revisions of a submission, oldest first, without their bodies. */
+int store_review_revisions(struct db *db, struct arena *a, int64_t review_id,
+			   struct review_revision **items, int *n);
+int store_review_revision_get(struct db *db, struct arena *a, int64_t review_id, int64_t n,
+			      struct review_revision *out);
+/* Every signature of a submission, all rounds, in the order signed. */
+int store_review_signatures(struct db *db, struct arena *a, int64_t review_id,
+			    struct review_signature **items, int *n);
+int store_review_signature_insert(struct db *db, const struct review_signature *s,
+				  int64_t *id);
+/* Users (not locked) holding role on the unit org_id at path: a grant on it,
+ * or a subtree grant on a unit above.  At most 100, by id. */
+int store_review_signers(struct db *db, struct arena *a, int64_t org_id, const char *path,
+			 const char *role, struct review_signer **items, int *n);
+int store_review_channel(struct db *db, struct arena *a, int64_t id, struct review_channel *out);
+/* Submissions waiting at a signing stage, by id after after_id, at most
+ * limit (for the reminder job); org_name filled. */
+int store_review_waiting(struct db *db, struct arena *a, int64_t after_id, int64_t limit,
+			 struct review **items, int *n);
+
 #endif

@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""API tests of the three-stage review (三审): the settings per unit, the
+states of a submission (draft → 初审 → 复审 → [终审] → approved →
+published, returned, withdrawn), every rule of who may sign what (never the
+author, never two stages of one round, only the stage's role), an edit
+after a signature restarting the review at 初审, revisions, signatures that
+the database itself refuses to change, reminders of the stage time limits,
+and every refusal writing nothing.
+
+    python3 tests/api/test_reviews.py   (ZRZ_BIN selects the binary,
+                                         ZRZ_PG runs it on PostgreSQL)
+"""
+
+import datetime
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import DBError, Server, run  # noqa: E402
+
+S = None
+IDS = {}
+CLIENTS = {}
+
+
+def c(name):
+    if name not in CLIENTS:
+        CLIENTS[name] = S.login(name)
+    return CLIENTS[name]
+
+
+def ok(r, status=200):
+    assert r.status == status, "want %d, got %r" % (status, r)
+    return r.json
+
+
+def refused(call, status, code=None, field=None):
+    """call() must answer status with the error shape and write nothing."""
+    before = S.counts()
+    r = call()
+    assert r.status == status, "want %d, got %r" % (status, r)
+    err = r.json["error"]
+    assert err["message"], err
+    if code:
+        assert err["code"] == code, err
+    if field:
+        assert err["field"] == field, err
+    after = S.counts()
+    assert before == after, {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+    return err
+
+
+def setup():
+    global S
+    S = Server()
+    IDS["root"] = S.add_org("市教育局党委", kind="committee")
+    IDS["A"] = S.add_org("第一中学党支部", parent=IDS["root"], kind="branch")
+    IDS["B"] = S.add_org("第二中学党支部", parent=IDS["root"], kind="branch")
+    IDS["auth"] = S.add_user(IDS["A"], "auth", "member", name="作者甲")
+    IDS["auth2"] = S.add_user(IDS["A"], "auth2", "member", name="作者乙")
+    IDS["offa"] = S.add_user(IDS["A"], "offa", "office", name="办公室王")
+    IDS["offa2"] = S.add_user(IDS["A"], "offa2", "office", name="办公室李")
+    IDS["lead"] = S.add_user(IDS["A"], "lead", "leader", name="分管领导赵")
+    IDS["secr"] = S.add_user(IDS["A"], "secr", "secretary", name="书记钱")
+    IDS["both"] = S.add_user(IDS["A"], "both", "office", name="兼职孙")
+    S.cli("user", "grant", "--login", "both", "--org", str(IDS["A"]), "--role", "leader")
+    IDS["rootlead"] = S.add_user(IDS["root"], "rootlead", "leader", scope="subtree",
+                                 name="上级领导周")
+    IDS["view"] = S.add_user(IDS["A"], "view", "viewer")
+    IDS["offb"] = S.add_user(IDS["B"], "offb", "office")
+    now = int(datetime.datetime.now().timestamp())
+    IDS["chan"] = S.sql("INSERT INTO channel (org_id, kind, name, review_final, created_at, "
+                        "updated_at) VALUES (?, 'wechat_official', '一中微信公众号', 1, ?, ?) "
+                        "RETURNING id", (IDS["A"], now, now))[0][0]
+    IDS["chan_plain"] = S.sql("INSERT INTO channel (org_id, kind, name, review_final, "
+                              "created_at, updated_at) VALUES (?, 'website', '一中网站', 0, ?, ?) "
+                              "RETURNING id", (IDS["A"], now, now))[0][0]
+    IDS["chan_b"] = S.sql("INSERT INTO channel (org_id, kind, name, review_final, created_at, "
+                          "updated_at) VALUES (?, 'website', '二中网站', 0, ?, ?) RETURNING id",
+                          (IDS["B"], now, now))[0][0]
+    S.start()
+    # Log everyone in now, so that refusals count no session rows.
+    for name in ("auth", "auth2", "offa", "offa2", "lead", "secr", "both", "rootlead", "view",
+                 "offb"):
+        c(name)
+
+
+def new(author="auth", sensitive=False, channel=None, title="校园读书节活动报道",
+        body="第一段。\n我校举办读书节。\n"):
+    j = ok(c(author).post("/api/v1/reviews", {
+        "org_id": IDS["A"], "title": title, "body": body, "channel_id": channel,
+        "sensitive": sensitive}), 201)
+    return j["id"]
+
+
+def act(who, rid, action, body=None):
+    return c(who).post("/api/v1/reviews/%d/%s" % (rid, action), body)
+
+
+def get(rid, who="auth"):
+    return ok(c(who).get("/api/v1/reviews/%d" % rid))
+
+
+# ---- settings ----
+
+def test_config_defaults_and_who_may_change_them():
+    j = ok(c("auth").get("/api/v1/review-config?org_id=%d" % IDS["A"]))
+    assert (j["first_role"], j["second_role"], j["final_role"]) == ("office", "leader",
+                                                                    "secretary"), j
+    assert (j["first_hours"], j["second_hours"], j["final_hours"]) == (24, 24, 48), j
+    assert j["always_final"] is False and j["editable"] is False, j
+    url = "/api/v1/review-config?org_id=%d" % IDS["A"]
+    refused(lambda: c("offa").put(url, {"final_hours": 12}), 403, "forbidden")
+    refused(lambda: c("secr").put(url, {"first_role": "member"}), 422, "invalid", "first_role")
+    refused(lambda: c("secr").put(url, {"second_hours": 0}), 422, "invalid", "second_hours")
+    refused(lambda: c("secr").put(url, {"what": 1}), 400)
+    refused(lambda: c("offb").put(url, {"final_hours": 12}), 404)
+    j = ok(c("secr").put(url, {"final_hours": 36}))
+    assert j["final_hours"] == 36 and j["first_hours"] == 24 and j["custom"] is True, j
+    assert S.audit("review_config.update"), "config change audited"
+    ok(c("secr").put(url, {"final_hours": 48}))
+
+
+# ---- creating ----
+
+def test_create_rules():
+    body = {"org_id": IDS["A"], "title": "标题", "body": "正文", "sensitive": False}
+    refused(lambda: c("view").post("/api/v1/reviews", body), 403)
+    refused(lambda: c("offb").post("/api/v1/reviews", body), 422, field="org_id")
+    refused(lambda: c("auth").post("/api/v1/reviews", dict(body, channel_id=IDS["chan_b"])),
+            422, field="channel_id")
+    refused(lambda: c("auth").post("/api/v1/reviews", dict(body, title="")), 422, field="title")
+    refused(lambda: c("auth").post("/api/v1/reviews", dict(body, title="两\n行")), 422,
+            field="title")
+    refused(lambda: c("auth").post("/api/v1/reviews", dict(body, body="  ")), 422, field="body")
+    refused(lambda: c("auth").post("/api/v1/reviews", dict(body, state="approved")), 400)
+    rid = new()
+    j = get(rid)
+    assert j["state"] == "draft" and j["revision"] == 1 and j["round"] == 0, j
+    assert j["author_name"] == "作者甲" and j["body"] == "第一段。\n我校举办读书节。\n", j
+    assert [s["stage"] for s in j["stages"]] == ["first", "second"], j["stages"]
+    assert j["can"] == {"edit": True, "submit": True, "sign": False, "withdraw": True,
+                        "publish": False}, j["can"]
+    assert S.audit("review.create")[-1][5] == rid
+    # Another unit's office neither sees nor reaches it.
+    refused(lambda: c("offb").get("/api/v1/reviews/%d" % rid), 404)
+    refused(lambda: act("offb", rid, "submit"), 404)
+
+
+# ---- the whole way, and each forbidden step ----
+
+def test_plain_submission_two_stages_then_published():
+    rid = new(channel=IDS["chan_plain"])
+    refused(lambda: act("offa", rid, "approve", {}), 409, "conflict")   # a draft
+    refused(lambda: act("auth2", rid, "submit"), 403)                   # not the author
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/1"}), 409)
+    j = ok(act("auth", rid, "submit"))
+    assert j["state"] == "first" and j["round"] == 1, j
+    assert j["next_stage"]["stage"] == "first" and j["next_stage"]["role"] == "office", j
+    entered = datetime.datetime.fromisoformat(j["stage_entered_at"])
+    deadline = datetime.datetime.fromisoformat(j["deadline"])
+    assert deadline - entered == datetime.timedelta(hours=24), (entered, deadline)
+    assert sorted(s["name"] for s in j["signers"]) == ["兼职孙", "办公室李", "办公室王"], j
+    refused(lambda: act("auth", rid, "submit"), 409)                    # twice
+    # Wrong role at 初审; skipping to 复审 by naming it.
+    refused(lambda: act("lead", rid, "approve", {"opinion": "同意"}), 403, "forbidden")
+    refused(lambda: act("secr", rid, "approve", {}), 403)
+    refused(lambda: act("lead", rid, "approve", {"stage": "second"}), 409, field="stage")
+    refused(lambda: act("offa", rid, "approve", {"stage": "final"}), 409, field="stage")
+    refused(lambda: act("view", rid, "approve", {}), 403)
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/1"}), 409)
+    assert ok(c("offa").get("/api/v1/reviews?todo=1"))["total"] == 1
+    assert ok(c("lead").get("/api/v1/reviews?todo=1"))["total"] == 0
+    j = ok(act("offa", rid, "approve", {"opinion": "内容属实，同意", "stage": "first"}))
+    assert j["state"] == "second" and j["stages"][0]["signature"]["user_name"] == "办公室王", j
+    assert ok(c("offa").get("/api/v1/reviews?todo=1"))["total"] == 0
+    assert ok(c("lead").get("/api/v1/reviews?todo=1"))["total"] == 1
+    refused(lambda: act("offa", rid, "approve", {}), 403)               # office at 复审
+    refused(lambda: act("offa2", rid, "approve", {"stage": "first"}), 409)  # signed already
+    j = ok(act("lead", rid, "approve", {"opinion": "同意发布"}))
+    assert j["state"] == "approved" and j["needs_final"] is False, j
+    assert j["can"]["publish"] is False   # the leader is neither author nor office
+    assert get(rid)["can"]["publish"] is True
+    refused(lambda: act("secr", rid, "approve", {}), 409)              # nothing left to sign
+    refused(lambda: act("auth", rid, "withdraw"), 409)                  # after approval
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "改"}), 409)
+    refused(lambda: act("lead", rid, "publish", {"url": "https://a.cn/1"}), 403)
+    refused(lambda: act("auth", rid, "publish", {"url": "ftp://a.cn/1"}), 422, field="url")
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/ 1"}), 422, field="url")
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/1", "at": "昨天"}), 422,
+            field="at")
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/1",
+                                                  "at": "2000-01-01T00:00:00+08:00"}), 422)
+    j = ok(act("offa2", rid, "publish", {"url": "https://www.yz.edu.cn/news/1.html"}))
+    assert j["state"] == "published" and j["published_url"].endswith("/1.html"), j
+    assert j["published_at"], j
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/2"}), 409)
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"title": "新"}), 409)
+    actions = [r[3] for r in S.audit() if r[4] == "review" and r[5] == rid]
+    assert actions == ["review.create", "review.submit", "review.approve", "review.approve",
+                       "review.publish"], actions
+    sigs = S.sql("SELECT stage, decision, user_id, opinion FROM review_signature "
+                 "WHERE review_id = ? ORDER BY id", (rid,))
+    assert sigs == [("first", "approve", IDS["offa"], "内容属实，同意"),
+                    ("second", "approve", IDS["lead"], "同意发布")], sigs
+
+
+def test_self_approval_refused():
+    rid = new(author="offa")
+    ok(act("offa", rid, "submit"))
+    refused(lambda: act("offa", rid, "approve", {}), 403)
+    refused(lambda: act("offa", rid, "return", {"opinion": "退回自己"}), 403)
+    j = get(rid, "offa")
+    assert j["can"]["sign"] is False and j["can"]["withdraw"] is True, j["can"]
+    assert "办公室王" not in [s["name"] for s in j["signers"]], j["signers"]
+    ok(act("offa2", rid, "approve", {}))
+    ok(act("offa", rid, "withdraw"))
+    refused(lambda: act("offa", rid, "withdraw"), 409)
+    refused(lambda: act("offa", rid, "submit"), 409)
+    refused(lambda: act("lead", rid, "approve", {}), 409)
+
+
+def test_one_person_never_signs_two_stages():
+    rid = new()
+    ok(act("auth", rid, "submit"))
+    j = ok(act("both", rid, "approve", {"opinion": "初审同意"}))
+    assert j["state"] == "second"
+    assert "兼职孙" not in [s["name"] for s in j["signers"]], j["signers"]
+    refused(lambda: act("both", rid, "approve", {}), 403)
+    refused(lambda: act("both", rid, "return", {"opinion": "再看看"}), 403)
+    # A leader of the unit above with a subtree grant may sign 复审.
+    j = ok(act("rootlead", rid, "approve", {}))
+    assert j["state"] == "approved", j
+
+
+def test_sensitive_needs_final_by_the_secretary():
+    rid = new(sensitive=True, title="关于校园舆情的情况说明")
+    assert [s["stage"] for s in get(rid)["stages"]] == ["first", "second", "final"]
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    j = ok(act("lead", rid, "approve", {}))
+    assert j["state"] == "final" and j["next_stage"]["role"] == "secretary", j
+    entered = datetime.datetime.fromisoformat(j["stage_entered_at"])
+    assert datetime.datetime.fromisoformat(j["deadline"]) - entered == \
+        datetime.timedelta(hours=48)
+    refused(lambda: act("rootlead", rid, "approve", {}), 403)
+    refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/3"}), 409)
+    j = ok(act("secr", rid, "approve", {"opinion": "同意，注意措辞"}))
+    assert j["state"] == "approved"
+    assert [s["signature"]["user_name"] for s in j["stages"]] == ["办公室王", "分管领导赵",
+                                                                   "书记钱"], j["stages"]
+
+
+def test_channel_or_unit_may_require_final():
+    rid = new(channel=IDS["chan"])
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    assert ok(act("lead", rid, "approve", {}))["state"] == "final"
+    url = "/api/v1/review-config?org_id=%d" % IDS["A"]
+    ok(c("secr").put(url, {"always_final": True}))
+    rid = new()
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    assert ok(act("lead", rid, "approve", {}))["state"] == "final"
+    ok(c("secr").put(url, {"always_final": False}))
+    # Other roles per stage: 初审 by the leader, 复审 by the secretary.
+    ok(c("secr").put(url, {"first_role": "leader", "second_role": "secretary"}))
+    rid = new()
+    ok(act("auth", rid, "submit"))
+    refused(lambda: act("offa", rid, "approve", {}), 403)
+    ok(act("lead", rid, "approve", {}))
+    refused(lambda: act("lead", rid, "approve", {}), 403)
+    assert ok(act("secr", rid, "approve", {}))["state"] == "approved"
+    ok(c("secr").put(url, {"first_role": "office", "second_role": "leader"}))
+
+
+def test_return_needs_an_opinion_and_goes_back_to_the_author():
+    rid = new()
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    refused(lambda: act("lead", rid, "return", {}), 422, "invalid", "opinion")
+    refused(lambda: act("lead", rid, "return", {"opinion": "   "}), 422, field="opinion")
+    refused(lambda: act("lead", rid, "return"), 422, field="opinion")
+    j = ok(act("lead", rid, "return", {"opinion": "第二段数据需核实"}))
+    assert j["state"] == "returned" and j["can"]["sign"] is False, j
+    refused(lambda: act("secr", rid, "approve", {}), 409)
+    refused(lambda: act("auth2", rid, "submit"), 403)
+    refused(lambda: c("offa").patch("/api/v1/reviews/%d" % rid, {"body": "改"}), 403)
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "第一段。\n数据已核实。\n"}))
+    assert j["state"] == "returned" and j["revision"] == 2, j
+    j = ok(act("auth", rid, "submit"))
+    assert j["state"] == "first" and j["round"] == 2, j
+    assert all(s["signature"] is None for s in j["stages"]), j["stages"]
+    assert [(s["decision"], s["current"]) for s in j["signatures"]] == \
+        [("approve", False), ("return", False)], j["signatures"]
+    # The same people may sign again in the new round.
+    ok(act("offa", rid, "approve", {}))
+    assert ok(act("lead", rid, "approve", {}))["state"] == "approved"
+    assert S.audit("review.return")[-1][5] == rid
+
+
+def test_edit_after_signature_restarts_the_review():
+    rid = new()
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"title": "读书节报道（修改）"}))
+    assert j["revision"] == 2 and j["state"] == "draft", j
+    ok(act("auth", rid, "submit"))
+    # An edit at 初审 before anyone signed keeps the round.
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "正文第三稿"}))
+    assert j["state"] == "first" and j["round"] == 1 and j["revision"] == 3, j
+    ok(act("offa", rid, "approve", {"opinion": "同意"}))
+    # Unchanged text is no edit.
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "正文第三稿"}))
+    assert j["state"] == "second" and j["revision"] == 3, j
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "正文第四稿"}))
+    assert j["state"] == "first" and j["round"] == 2 and j["revision"] == 4, j
+    assert all(s["signature"] is None for s in j["stages"]), j["stages"]
+    assert [(s["user_name"], s["round"], s["current"]) for s in j["signatures"]] == \
+        [("办公室王", 1, False)], j["signatures"]
+    refused(lambda: act("lead", rid, "approve", {}), 403)   # back at 初审
+    det = [json.loads(r[6]) for r in S.audit("review.update") if r[5] == rid][-1]
+    assert det["restarted"] is True and det["voided"] == 1, det
+    # Changing the sensitivity after a signature restarts it too.
+    ok(act("offa", rid, "approve", {}))
+    j = ok(c("auth").patch("/api/v1/reviews/%d" % rid, {"sensitive": True}))
+    assert j["state"] == "first" and j["round"] == 3 and j["revision"] == 4, j
+    assert j["needs_final"] is True
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"channel_id": IDS["chan_b"]}),
+            422, field="channel_id")
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"title": ""}), 422)
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"state": "approved"}), 400)
+    # Every revision is kept.
+    j = get(rid)
+    assert [v["n"] for v in j["revisions"]] == [1, 2, 3, 4], j["revisions"]
+    v = ok(c("auth").get("/api/v1/reviews/%d/revisions/1" % rid))
+    assert v["title"] == "校园读书节活动报道" and v["body"].startswith("第一段"), v
+    v = ok(c("lead").get("/api/v1/reviews/%d/revisions/4" % rid))
+    assert v["title"] == "读书节报道（修改）" and v["body"] == "正文第四稿", v
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/revisions/9" % rid), 404)
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/revisions/1" % rid), 404)
+
+
+def test_diff_between_revisions():
+    rid = new(title="通讯稿", body="第一行\n我校举办读书节。\n第三行\n")
+    ok(c("auth").patch("/api/v1/reviews/%d" % rid,
+                       {"title": "通讯稿（二）", "body": "第一行\n我校举办读书月。\n第三行\n新增一行\n"}))
+    j = ok(c("offa").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid))
+    pieces = j["pieces"]
+    assert "".join(p["text"] for p in pieces if p["op"] != "ins") == "第一行\n我校举办读书节。\n第三行\n"
+    assert "".join(p["text"] for p in pieces if p["op"] != "del") == \
+        "第一行\n我校举办读书月。\n第三行\n新增一行\n"
+    assert {"op": "del", "text": "节"} in pieces and {"op": "ins", "text": "月"} in pieces, pieces
+    assert j["from_revision"]["n"] == 1 and j["to_revision"]["n"] == 2, j
+    assert [p["op"] for p in j["title"]] == ["same", "ins"], j["title"]
+    same = ok(c("auth").get("/api/v1/reviews/%d/diff?from=2&to=2" % rid))
+    assert [p["op"] for p in same["pieces"]] == ["same"], same
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=1&to=3" % rid), 404, field="to")
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=1" % rid), 422, field="to")
+    refused(lambda: c("auth").get("/api/v1/reviews/%d/diff?from=x&to=2" % rid), 400)
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid), 404)
+
+
+def test_approval_form_pdf():
+    rid = new(sensitive=True, title="审签单测试稿件")
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {"opinion": "同意"}))
+    r = c("lead").get("/api/v1/reviews/%d/form.pdf" % rid)
+    assert r.status == 200, r
+    assert r.header("Content-Type") == "application/pdf", r.headers
+    assert r.body[:5] == b"%PDF-" and len(r.body) > 1000, r.body[:20]
+    assert S.audit("review.form")[-1][5] == rid
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/form.pdf" % rid), 404)
+
+
+def test_withdraw():
+    rid = new()
+    refused(lambda: act("offa", rid, "withdraw"), 403)
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    j = ok(act("auth", rid, "withdraw"))
+    assert j["state"] == "withdrawn" and j["can"]["edit"] is False, j
+    refused(lambda: act("lead", rid, "approve", {}), 409)
+    refused(lambda: c("auth").patch("/api/v1/reviews/%d" % rid, {"body": "改"}), 409)
+    refused(lambda: act("auth", rid, "submit"), 409)
+
+
+def test_signatures_are_immutable_in_the_database():
+    n = S.sql("SELECT count(*) FROM review_signature")[0][0]
+    assert n > 0
+    for q in ("UPDATE review_signature SET opinion = '改过的意见'",
+              "UPDATE review_signature SET user_id = user_id",
+              "DELETE FROM review_signature"):
+        try:
+            S.sql(q)
+        except DBError:
+            pass
+        else:
+            raise AssertionError("the database let this through: " + q)
+    assert S.sql("SELECT count(*) FROM review_signature")[0][0] == n
+    assert S.sql("SELECT count(*) FROM review_signature WHERE opinion = '改过的意见'")[0][0] == 0
+
+
+def test_lists_and_filters():
+    mine = ok(c("auth2").get("/api/v1/reviews?mine=1"))
+    assert mine["total"] == 0, mine
+    new(author="auth2", title="乙的稿件")
+    mine = ok(c("auth2").get("/api/v1/reviews?mine=1"))
+    assert [x["title"] for x in mine["items"]] == ["乙的稿件"], mine
+    all_a = ok(c("lead").get("/api/v1/reviews?org_id=%d" % IDS["A"]))
+    assert all_a["total"] >= 8 and all(x["org_id"] == IDS["A"] for x in all_a["items"])
+    pub = ok(c("lead").get("/api/v1/reviews?org_id=%d&state=published" % IDS["A"]))
+    assert pub["total"] == 1 and pub["items"][0]["state_label"] == "已发布", pub
+    tree = ok(c("rootlead").get("/api/v1/reviews?org_id=%d&subtree=1" % IDS["root"]))
+    assert tree["total"] == all_a["total"], tree["total"]
+    refused(lambda: c("lead").get("/api/v1/reviews?org_id=%d&subtree=1" % IDS["A"]), 403)
+    refused(lambda: c("offb").get("/api/v1/reviews?org_id=%d" % IDS["A"]), 404)
+    refused(lambda: c("lead").get("/api/v1/reviews"), 422, field="org_id")
+    refused(lambda: c("lead").get("/api/v1/reviews?org_id=%d&state=done" % IDS["A"]), 422,
+            field="state")
+    assert ok(c("offb").get("/api/v1/reviews?todo=1"))["total"] == 0
+
+
+def remind():
+    today = datetime.date.today().isoformat()
+    return json.loads(S.cli("remind", "--today", today, "--no-deliver").stdout)
+
+
+def review_keys():
+    return sorted(r[0] for r in S.sql(
+        "SELECT event_key FROM notice WHERE event_key LIKE 'review:%'"))
+
+
+def test_stage_time_limits_remind():
+    rid = new(title="时限测试稿件")
+    ok(act("auth", rid, "submit"))
+    remind()
+    assert [k for k in review_keys() if k.startswith("review:%d:" % rid)] == []
+    S.sql("UPDATE review SET stage_at = stage_at - 19 * 3600 WHERE id = ?", (rid,))
+    remind()
+    keys = [k for k in review_keys() if k.startswith("review:%d:" % rid)]
+    assert keys == ["review:%d:1:first:due" % rid], keys
+    S.sql("UPDATE review SET stage_at = stage_at - 6 * 3600 WHERE id = ?", (rid,))
+    remind()
+    remind()
+    keys = [k for k in review_keys() if k.startswith("review:%d:" % rid)]
+    assert keys == ["review:%d:1:first:due" % rid, "review:%d:1:first:overdue" % rid], keys
+    assert get(rid)["overdue"] is True
+    kinds = S.sql("SELECT kind, link FROM notice WHERE event_key = ?",
+                  ("review:%d:1:first:overdue" % rid,))
+    assert kinds == [("review_overdue", "/reviews/%d" % rid)], kinds
+    notes = ok(c("offa").get("/api/v1/notices"))["items"]
+    assert any(n["kind"] == "review_overdue" and "时限测试稿件" in n["title"] for n in notes), notes
+    assert not any("时限测试稿件" in n["title"] for n in ok(c("offb").get("/api/v1/notices"))["items"])
+    # Signed: the next stage has a clock of its own, the old one is silent.
+    ok(act("offa", rid, "approve", {}))
+    n = len(review_keys())
+    remind()
+    assert len(review_keys()) == n
+
+
+TESTS = [
+    test_config_defaults_and_who_may_change_them,
+    test_create_rules,
+    test_plain_submission_two_stages_then_published,
+    test_self_approval_refused,
+    test_one_person_never_signs_two_stages,
+    test_sensitive_needs_final_by_the_secretary,
+    test_channel_or_unit_may_require_final,
+    test_return_needs_an_opinion_and_goes_back_to_the_author,
+    test_edit_after_signature_restarts_the_review,
+    test_diff_between_revisions,
+    test_approval_form_pdf,
+    test_withdraw,
+    test_signatures_are_immutable_in_the_database,
+    test_lists_and_filters,
+    test_stage_time_limits_remind,
+]
+
+if __name__ == "__main__":
+    setup()
+    try:
+        code = run(TESTS)
+        S.stop()
+    finally:
+        S.cleanup()
+    sys.exit(code)
