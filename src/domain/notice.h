@@ -22,7 +22,19 @@
  *                                  of an incident's next stage is used;
  *   incident:ID:STAGE:overdue      (kind incident_overdue) its deadline has
  *                                  passed (remind_incidents, a job of its
- *                                  own that runs every minute).
+ *                                  own that runs every minute);
+ *   review:ID:ROUND:STAGE:due      (kind review_due) a submission of the
+ *                                  three-stage review has waited at a stage
+ *                                  for three quarters of the unit's limit;
+ *   review:ID:ROUND:STAGE:overdue  (kind review_overdue) the limit passed;
+ *   channel:ID:PERIOD:due          (kind inspection_due) a channel (阵地)
+ *                                  is not inspected yet in a period that
+ *                                  ends within due_days days;
+ *   channel:ID:PERIOD:overdue      (kind inspection_overdue) a whole period
+ *                                  of its frequency passed without one;
+ *   measure:ID:due                 (kind measure_due) a rectification
+ *                                  measure's deadline is within due_days;
+ *   measure:ID:overdue             (kind measure_overdue) it has passed.
  *
  * Who sees a notice: every user with a grant (other than the three
  * administrator roles) on the notice's unit; and a subtree grant on the
