@@ -153,9 +153,14 @@ int outlet_sync_obligation(struct db *db, struct arena *a, const struct actor *w
 	struct period yp;
 	if (period_containing(PERIOD_YEAR, today, &yp))
 		return ZRZ_EINTERNAL;
+	/* Count after the unit's lock: a writer that counted the channels
+	 * before another one's commit would write a stale target. */
+	int rc = store_outlet_lock_unit(db, org_id);
+	if (rc)
+		return rc;
 	struct outlet *cs;
 	int nc;
-	int rc = store_outlet_active(db, a, org_id, &cs, &nc);
+	rc = store_outlet_active(db, a, org_id, &cs, &nc);
 	if (rc)
 		return rc;
 	int64_t need = 0;
@@ -184,6 +189,10 @@ int outlet_sync_obligation(struct db *db, struct arena *a, const struct actor *w
 		o.period = "year";
 		o.year = yp.year;
 		rc = obligation_create(db, a, who, &o, &out, &e);
+		/* Another writer made it since the list above (PostgreSQL runs
+		 * writers side by side): run the request again, which finds it. */
+		if (rc == ZRZ_ECONFLICT)
+			return ZRZ_ERETRY;
 		return rc == ZRZ_EINVAL ? ZRZ_EINTERNAL : rc;
 	}
 	if (cur->min == need)

@@ -406,6 +406,21 @@ int store_outlet_units_without_obligation(struct db *db, struct arena *a, int64_
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
 
+/* A row lock on the unit (a write that changes nothing): held until the
+ * transaction ends, it makes the writers of one unit's channels take turns
+ * on PostgreSQL; SQLite has one writer at a time anyway. */
+static const char SQL_OUTLET_LOCK_UNIT[] = "UPDATE org SET name = name WHERE id = ?";
+
+int store_outlet_lock_unit(struct db *db, int64_t org_id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_OUTLET_LOCK_UNIT, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	return db_run(st);
+}
+
 static const char SQL_OBLIGATION_SET_MIN[] = "UPDATE obligation SET min = ? WHERE id = ?";
 
 int store_obligation_set_min(struct db *db, int64_t id, int64_t min)

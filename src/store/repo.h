@@ -419,6 +419,9 @@ int store_outlet_due(struct db *db, struct arena *a, const char *until, int64_t 
  * that have a frequency and no yearly channel_inspection obligation of year. */
 int store_outlet_units_without_obligation(struct db *db, struct arena *a, int64_t year,
 					  int64_t after_id, int limit, int64_t **ids, int *n);
+/* Lock unit org_id's row until the transaction ends (serializes the
+ * writers that count its channels). */
+int store_outlet_lock_unit(struct db *db, int64_t org_id);
 /* Change the target of obligation id (its compliance rows are the caller's). */
 int store_obligation_set_min(struct db *db, int64_t id, int64_t min);
 

@@ -518,13 +518,40 @@ def test_new_year_obligations():
     assert obl(YEAR + 1) == [(4, "year")]
 
 
+def test_concurrent_creates_keep_one_obligation():
+    """Channels registered at the same time in a unit without the
+    obligation: every request succeeds and the unit ends with one
+    obligation counting them all.  A smoke test of the unit lock and the
+    retry in outlet_sync_obligation: whether two requests really overlap
+    depends on timing, so a pass does not prove the race was met."""
+    import threading
+    cc = IDS["C"]
+    results = []
+    clients = [S.login("offc") for _ in range(6)]
+    start = threading.Barrier(len(clients))
+
+    def make(i):
+        start.wait()
+        r = clients[i].post(P, chan(cc, "三中班级群%d" % i, IDS["offc"], kind="wechat_group",
+                                    inspect_every="year", opened_on="%d-01-01" % YEAR))
+        results.append(r.status)
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [201] * 6, results
+    assert obligation(cc)[1] == 6, obligation(cc)
+
+
 def main():
     setup()
     try:
         code = run([test_create_and_read, test_who_may_write, test_bad_input,
                     test_list_filters, test_inspection_is_a_ledger_record,
                     test_record_deleted_hides_inspection, test_close_change_and_delete,
-                    test_reminders, test_new_year_obligations])
+                    test_reminders, test_new_year_obligations,
+                    test_concurrent_creates_keep_one_obligation])
         S.stop()
     finally:
         S.cleanup()
