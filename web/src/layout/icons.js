@@ -16,6 +16,9 @@ import {
   Tickets,
   Upload,
   User,
+  Stamp,
+  DocumentChecked,
+  Setting,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
@@ -35,4 +38,7 @@ export const menuIcons = {
   Tickets,
   Upload,
   User,
+  Stamp,
+  DocumentChecked,
+  Setting,
 }

@@ -58,6 +58,15 @@ export const AUDIT_ACTIONS = {
   'notify_channel.test': '测试通知渠道',
   export: '导出 Excel',
   'job.run': '定时任务',
+  'review.create': '撰写送审稿件',
+  'review.update': '修改送审稿件',
+  'review.submit': '提交审核',
+  'review.approve': '审核通过',
+  'review.return': '审核退回',
+  'review.withdraw': '撤回稿件',
+  'review.publish': '登记发布',
+  'review.form': '打印审签单',
+  'review_config.update': '设置审核流程',
 }
 
 export const AUDIT_ENTITIES = {
@@ -79,6 +88,7 @@ export const AUDIT_ENTITIES = {
   compliance: '完成情况',
   rollup: '下级汇总',
   job_run: '定时任务',
+  review: '送审稿件',
 }
 
 export const SCOPES = {
