@@ -864,6 +864,44 @@ def cases():
              body=dict(an, sections=[{"key": "a", "title": "形势", "text": ""},
                                      {"key": "a", "title": "问题", "text": ""}]), **AN))
 
+    # -- the three-stage review (三审) --
+    RV = dict(who="clerk", method="POST", path="/api/v1/reviews")
+    rv = {"org_id": "{child}", "title": "送审稿件", "body": "正文", "sensitive": False}
+    add(Case("review_invalid_utf8", 400, "bad_request", None,
+             body=b'{"org_id": 1, "title": "\xe4\xb8", "body": "x"}', **RV))
+    add(Case("review_title_control_char", 422, "invalid", "title",
+             body=dict(rv, title="标\u0001题"), **RV))
+    add(Case("review_title_201", 422, "invalid", "title", body=dict(rv, title="题" * 201), **RV))
+    add(Case("review_body_over_limit", 422, "invalid", "body", body=dict(rv, body="文" * 100001),
+             **RV))
+    add(Case("review_body_2mib", 413, "payload_too_large", None,
+             body=dict(rv, body="a" * (2 * 1024 * 1024)), **RV))
+    add(Case("review_sensitive_text", 400, "bad_request", "sensitive",
+             body=dict(rv, sensitive="yes"), **RV))
+    add(Case("review_channel_0", 422, "invalid", "channel_id", body=dict(rv, channel_id=0), **RV))
+    add(Case("review_unknown_field", 400, "bad_request", "state",
+             body=dict(rv, state="approved"), **RV))
+    add(Case("review_other_org", 422, "invalid", "org_id", body=dict(rv, org_id="{other}"), **RV))
+    add(Case("review_list_bad_state", 422, "invalid", "state", who="clerk",
+             path="/api/v1/reviews?org_id={child}&state=done"))
+    add(Case("review_list_org_text", 400, "bad_request", "org_id", who="clerk",
+             path="/api/v1/reviews?org_id=abc"))
+    SG = dict(who="clerk", method="POST", path="/api/v1/reviews/{review}/approve")
+    add(Case("review_opinion_1001", 422, "invalid", "opinion", body={"opinion": "意" * 1001},
+             **SG))
+    add(Case("review_stage_unknown", 422, "invalid", "stage", body={"stage": "fourth"}, **SG))
+    add(Case("review_sign_array", 400, "bad_request", None, body=b"[]", **SG))
+    add(Case("review_publish_at_garbage", 422, "invalid", "at",
+             body={"url": "https://a.cn/", "at": "2026-02-30T00:00:00+08:00"},
+             **dict(SG, path="/api/v1/reviews/{review}/publish")))
+    add(Case("review_publish_url_number", 400, "bad_request", "url", body={"url": 1},
+             **dict(SG, path="/api/v1/reviews/{review}/publish")))
+    add(Case("review_diff_from_0", 422, "invalid", "from", who="clerk",
+             path="/api/v1/reviews/{review}/diff?from=0&to=1"))
+    add(Case("review_config_hours_721", 422, "invalid", "first_hours", who="admin",
+             method="PUT", path="/api/v1/review-config?org_id={child}",
+             body={"first_hours": 721}))
+
     # -- 431 --
     add(Case("header_20k", 431, "header_too_large", None, path="/healthz",
              headers=[("X-Big", "a" * 20480)]))
@@ -971,6 +1009,10 @@ def setup_main():
         "org_id": child, "source": "inspection", "title": "宣传栏更新不及时"})
     assert r.status == 201, r
     ctx["problem"] = r.json["id"]
+    r = ctx["sessions"]["clerk"].post("/api/v1/reviews", {
+        "org_id": child, "title": "送审稿件", "body": "正文"})
+    assert r.status == 201, r
+    ctx["review"] = r.json["id"]
     return srv, ctx
 
 

@@ -372,6 +372,31 @@ def test_approval_form_pdf():
     refused(lambda: c("offb").get("/api/v1/reviews/%d/form.pdf" % rid), 404)
 
 
+def test_racing_signers_sign_once():
+    """Two office clerks press 通过 on the same 初审 at once: exactly one
+    signature is written; the other is told the stage moved (409) or that
+    the office does not sign 复审 (403)."""
+    import threading
+    for _ in range(3):
+        rid = new(title="并发签署")
+        ok(act("auth", rid, "submit"))
+        results = {}
+
+        def press(who):
+            results[who] = act(who, rid, "approve", {}).status
+
+        threads = [threading.Thread(target=press, args=(w,)) for w in ("offa", "offa2")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results.values())[0] == 200 and \
+            sorted(results.values())[1] in (403, 409), results
+        n = S.sql("SELECT count(*) FROM review_signature WHERE review_id = ?", (rid,))[0][0]
+        assert n == 1, n
+        assert get(rid)["state"] == "second"
+
+
 def test_withdraw():
     rid = new()
     refused(lambda: act("offa", rid, "withdraw"), 403)
@@ -470,6 +495,7 @@ TESTS = [
     test_edit_after_signature_restarts_the_review,
     test_diff_between_revisions,
     test_approval_form_pdf,
+    test_racing_signers_sign_once,
     test_withdraw,
     test_signatures_are_immutable_in_the_database,
     test_lists_and_filters,

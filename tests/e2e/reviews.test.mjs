@@ -135,11 +135,11 @@ bt('作者修改后重新提交，版本比较显示删除与新增的文字', '
 
 bt('办公室、分管领导、书记依次签署初审、复审、终审', 'reviews-three', async (page) => {
   for (const [login, expect] of [['office', '复审中'], ['leader', '终审中'], ['secretary', '已批准']]) {
+    /* each person on a browser of their own */
+    await page.context().clearCookies()
     await openReview(page, login)
     await signStage(page, 'review-approve', `${login} 同意`)
     await expectState(page, expect)
-    /* the next person on a browser of their own */
-    await page.context().clearCookies()
   }
   const r = await (await page.request.get(`/api/v1/reviews/${state.id}`)).json()
   assert.equal(r.state, 'approved')

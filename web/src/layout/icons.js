@@ -22,6 +22,9 @@ import {
   Monitor,
   Platform,
   Warning,
+  Stamp,
+  DocumentChecked,
+  Setting,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
@@ -47,4 +50,7 @@ export const menuIcons = {
   Monitor,
   Platform,
   Warning,
+  Stamp,
+  DocumentChecked,
+  Setting,
 }

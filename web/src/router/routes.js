@@ -71,6 +71,43 @@ export const layoutChildren = [
     ],
   },
   {
+    path: 'reviews',
+    redirect: '/reviews/list',
+    meta: { title: '宣传审核', icon: 'Stamp' },
+    children: [
+      {
+        path: 'list',
+        name: 'reviews',
+        component: () => import('@/views/review/ReviewList.vue'),
+        meta: { title: '稿件三审', icon: 'DocumentChecked' },
+      },
+      {
+        path: 'new',
+        name: 'review-new',
+        component: () => import('@/views/review/ReviewEdit.vue'),
+        meta: { title: '撰写稿件', hidden: true, parent: 'reviews' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'review',
+        component: () => import('@/views/review/ReviewDetail.vue'),
+        meta: { title: '稿件详情', hidden: true, parent: 'reviews' },
+      },
+      {
+        path: ':id(\\d+)/edit',
+        name: 'review-edit',
+        component: () => import('@/views/review/ReviewEdit.vue'),
+        meta: { title: '修改稿件', hidden: true, parent: 'reviews' },
+      },
+      {
+        path: 'config',
+        name: 'review-config',
+        component: () => import('@/views/review/ReviewConfig.vue'),
+        meta: { title: '审核设置', icon: 'Setting', roles: ['secretary', 'sysadmin'] },
+      },
+    ],
+  },
+  {
     path: 'incidents',
     redirect: '/incidents/list',
     meta: { title: '舆情事件', icon: 'Warning' },

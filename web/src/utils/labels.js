@@ -83,6 +83,15 @@ export const AUDIT_ACTIONS = {
   'inbox.send': '上报上级单位',
   'inbox.ack': '签收上报',
   'inbox.forward': '继续上报',
+  'review.create': '撰写送审稿件',
+  'review.update': '修改送审稿件',
+  'review.submit': '提交审核',
+  'review.approve': '审核通过',
+  'review.return': '审核退回',
+  'review.withdraw': '撤回稿件',
+  'review.publish': '登记发布',
+  'review.form': '打印审签单',
+  'review_config.update': '设置审核流程',
 }
 
 export const AUDIT_ENTITIES = {
@@ -111,6 +120,7 @@ export const AUDIT_ENTITIES = {
   channel: '阵地',
   incident: '舆情事件',
   inbox_item: '上报事项',
+  review: '送审稿件',
 }
 
 export const SCOPES = {
