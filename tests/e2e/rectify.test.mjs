@@ -6,7 +6,8 @@
  * it among the schools' problems, sees the rollup, and closes it (销号)
  * with an opinion, after which the school can no longer change it; and the
  * school writes a half-year analysis report in its sections and submits
- * it to the bureau, which makes its 分析研判 ledger record.  Each test saves
+ * it to the bureau, which makes its 分析研判 ledger record; the bureau
+ * acknowledges it in its inbox and the school sees the comment.  Each test saves
  * a screenshot under build/e2e/ and fails on any browser console error.
  */
 import { after, before } from 'node:test'
@@ -151,6 +152,7 @@ bt('分析研判：学校撰写半年研判报告并报送上级', 'analysis-sub
   await page.getByRole('dialog', { name: '报送研判报告' }).getByRole('button', { name: '报送' }).click()
   await page.getByText('已报送上级').waitFor()
   await page.getByTestId('analysis-state').getByText('已报送').waitFor()
+  state.analysisUrl = new URL(page.url()).pathname
   await page.getByRole('heading', { name: '校园网络阵地' }).waitFor()
   assert.equal(await page.getByRole('button', { name: '报送上级' }).count(), 0)
 
@@ -158,4 +160,25 @@ bt('分析研判：学校撰写半年研判报告并报送上级', 'analysis-sub
   await page.getByRole('menuitem', { name: '台账记录' }).click()
   await page.waitForURL(/\/ledger\/records/)
   await page.getByText('意识形态工作分析研判报告').first().waitFor()
+})
+
+bt('分析研判：上级在收件箱签收，学校看到签收意见', 'analysis-ack', async (page, context) => {
+  await logIn(page, 'bureau', PW.bureau, '/incidents/inbox')
+  await page.waitForURL(/\/incidents\/inbox$/)
+  const row = page.getByTestId('inbox-table').locator('.el-table__row', { hasText: '意识形态工作分析研判报告' })
+  await row.getByText('第一中学').waitFor()
+  await row.getByRole('button', { name: '签收' }).click()
+  const d = page.getByRole('dialog', { name: '签收' })
+  await d.getByLabel('签收意见').fill('研判全面，请抓好宣传栏整改。')
+  await d.getByRole('button', { name: '签收' }).click()
+  await row.getByTestId('inbox-state').getByText('已签收').waitFor()
+
+  /* The school's clerk, in the same browser after the bureau's session. */
+  await context.clearCookies()
+  await logIn(page, 'clerk', PW.clerk, state.analysisUrl)
+  await page.waitForURL((u) => u.pathname === state.analysisUrl)
+  await page.getByTestId('analysis-state').getByText('上级已签收').waitFor()
+  const ack = page.getByTestId('analysis-ack')
+  await ack.getByText('某市教育局').waitFor()
+  await ack.getByText('研判全面，请抓好宣传栏整改。').waitFor()
 })
