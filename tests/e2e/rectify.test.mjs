@@ -6,7 +6,9 @@
  * it among the schools' problems, sees the rollup, and closes it (销号)
  * with an opinion, after which the school can no longer change it; and the
  * school writes a half-year analysis report in its sections and submits
- * it to the bureau, which makes its 分析研判 ledger record.  Each test saves
+ * it to the bureau, which makes its 分析研判 ledger record; the bureau
+ * acknowledges it in its inbox and the school sees the comment; and the
+ * problems of an inspection report imported, edited before saving.  Each test saves
  * a screenshot under build/e2e/ and fails on any browser console error.
  */
 import { after, before } from 'node:test'
@@ -151,6 +153,7 @@ bt('分析研判：学校撰写半年研判报告并报送上级', 'analysis-sub
   await page.getByRole('dialog', { name: '报送研判报告' }).getByRole('button', { name: '报送' }).click()
   await page.getByText('已报送上级').waitFor()
   await page.getByTestId('analysis-state').getByText('已报送').waitFor()
+  state.analysisUrl = new URL(page.url()).pathname
   await page.getByRole('heading', { name: '校园网络阵地' }).waitFor()
   assert.equal(await page.getByRole('button', { name: '报送上级' }).count(), 0)
 
@@ -158,4 +161,59 @@ bt('分析研判：学校撰写半年研判报告并报送上级', 'analysis-sub
   await page.getByRole('menuitem', { name: '台账记录' }).click()
   await page.waitForURL(/\/ledger\/records/)
   await page.getByText('意识形态工作分析研判报告').first().waitFor()
+})
+
+bt('分析研判：上级在收件箱签收，学校看到签收意见', 'analysis-ack', async (page, context) => {
+  await logIn(page, 'bureau', PW.bureau, '/incidents/inbox')
+  await page.waitForURL(/\/incidents\/inbox$/)
+  const row = page.getByTestId('inbox-table').locator('.el-table__row', { hasText: '意识形态工作分析研判报告' })
+  await row.getByText('第一中学').waitFor()
+  await row.getByRole('button', { name: '签收' }).click()
+  const d = page.getByRole('dialog', { name: '签收' })
+  await d.getByLabel('签收意见').fill('研判全面，请抓好宣传栏整改。')
+  await d.getByRole('button', { name: '签收' }).click()
+  await row.getByTestId('inbox-state').getByText('已签收').waitFor()
+
+  /* The school's clerk, in the same browser after the bureau's session. */
+  await context.clearCookies()
+  await logIn(page, 'clerk', PW.clerk, state.analysisUrl)
+  await page.waitForURL((u) => u.pathname === state.analysisUrl)
+  await page.getByTestId('analysis-state').getByText('上级已签收').waitFor()
+  const ack = page.getByTestId('analysis-ack')
+  await ack.getByText('某市教育局').waitFor()
+  await ack.getByText('研判全面，请抓好宣传栏整改。').waitFor()
+})
+
+bt('问题整改：从巡察反馈报告导入问题', 'rectify-import', async (page) => {
+  const report = [
+    '关于第一中学意识形态工作巡察反馈问题的整改报告',
+    '现将有关情况汇报如下：',
+    '一、存在的问题',
+    '（一）校园网站信息审核把关不严。个别新闻稿未经审核即发布。',
+    '（二）班主任队伍思想政治工作能力不足。培训覆盖面不够。',
+    '（三）宣传栏管理制度不健全。',
+    '二、下一步措施',
+    '（一）严格落实信息发布三审制度。',
+    '（二）每学期组织班主任专题培训。',
+  ].join('\n')
+  await logIn(page, 'clerk', PW.clerk, '/problems/import')
+  await page.waitForURL(/\/problems\/import$/)
+  await choose(page, page.locator('.page'), '问题来源', '巡察')
+  await page.getByLabel('报告文本').fill(report)
+  await page.getByRole('button', { name: '识别问题' }).click()
+  const table = page.getByTestId('import-table')
+  await page.getByText('识别到 3 个问题，保留 3 个').waitFor()
+  assert.equal(await page.getByLabel('第 1 个问题', { exact: true }).inputValue(), '校园网站信息审核把关不严')
+  /* Keep two, one of them renamed and classified. */
+  await table.getByLabel('保留第 3 个问题').click()
+  await page.getByLabel('第 2 个问题', { exact: true }).fill('班主任思想政治工作培训覆盖不够')
+  await page.getByLabel('第 2 个问题的类别').fill('队伍建设')
+  await page.getByText('识别到 3 个问题，保留 2 个').waitFor()
+  await page.getByRole('button', { name: '保存为问题' }).click()
+  await page.getByText('已导入 2 个问题').waitFor()
+  await page.waitForURL(/\/problems\/list$/)
+  const list = page.getByTestId('problem-table')
+  await list.getByText('校园网站信息审核把关不严').waitFor()
+  await list.locator('.el-table__row', { hasText: '班主任思想政治工作培训覆盖不够' }).getByText('巡察').waitFor()
+  assert.equal(await list.getByText('宣传栏管理制度不健全').count(), 0)
 })

@@ -13,6 +13,8 @@ export const NOTICE_KINDS = {
   inspection_overdue: { label: '阵地检查逾期', tag: 'danger' },
   incident_at_risk: { label: '事件临近时限', tag: 'warning' },
   incident_overdue: { label: '事件已超时', tag: 'danger' },
+  measure_due: { label: '整改措施即将到期', tag: 'warning' },
+  measure_overdue: { label: '整改措施逾期', tag: 'danger' },
 }
 
 export function noticeKind(code) {
