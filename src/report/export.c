@@ -75,12 +75,113 @@ struct record_walk {
 	int64_t total;
 };
 
-/* A JSON array of names (or of {"name","reason"} objects) as "张三、李四（病假）". */
+static void put_name(struct buf *b, const char *name, size_t nlen, const char *reason,
+		     size_t rlen)
+{
+	if (b->len)
+		buf_puts(b, "、");
+	buf_append(b, name, nlen);
+	if (rlen) {
+		buf_puts(b, "（");
+		buf_append(b, reason, rlen);
+		buf_puts(b, "）");
+	}
+}
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A JSON string without escapes at *p: its bytes into *s and *n, *p past
+ * it; false for anything else (an escape sends the caller to jansson). */
+static bool plain_string(const char **p, const char **s, size_t *n)
+{
+	const char *q = *p;
+	if (*q != '"')
+		return false;
+	const char *e = q + 1;
+	while (*e && *e != '"' && *e != '\\' && (unsigned char)*e >= 0x20)
+		e++;
+	if (*e != '"')
+		return false;
+	*s = q + 1;
+	*n = (size_t)(e - q - 1);
+	*p = e + 1;
+	return true;
+}
+
+/* The stored array as the ledger writes it (names, or objects of string
+ * members among which "name" and "reason"), read in place without building
+ * it; false when it has any other shape, with b left to the caller. */
+static bool names_plain(struct buf *b, const char *json)
+{
+	const char *p = skip_ws(json);
+	if (*p++ != '[')
+		return false;
+	p = skip_ws(p);
+	if (*p == ']')
+		return !*skip_ws(p + 1);
+	for (;;) {
+		const char *name = NULL, *reason = NULL;
+		size_t nlen = 0, rlen = 0;
+		if (*p == '"') {
+			if (!plain_string(&p, &name, &nlen))
+				return false;
+		} else if (*p == '{') {
+			p = skip_ws(p + 1);
+			while (*p != '}') {
+				const char *k, *v;
+				size_t kn, vn;
+				if (!plain_string(&p, &k, &kn))
+					return false;
+				p = skip_ws(p);
+				if (*p++ != ':')
+					return false;
+				p = skip_ws(p);
+				if (!plain_string(&p, &v, &vn))
+					return false;
+				if (kn == 4 && !memcmp(k, "name", 4)) {
+					name = v;
+					nlen = vn;
+				} else if (kn == 6 && !memcmp(k, "reason", 6)) {
+					reason = v;
+					rlen = vn;
+				}
+				p = skip_ws(p);
+				if (*p == ',')
+					p = skip_ws(p + 1);
+				else if (*p != '}')
+					return false;
+			}
+			p++;
+		} else {
+			return false;
+		}
+		if (name)
+			put_name(b, name, nlen, reason, reason ? rlen : 0);
+		p = skip_ws(p);
+		if (*p == ']')
+			return !*skip_ws(p + 1);
+		if (*p++ != ',')
+			return false;
+		p = skip_ws(p);
+	}
+}
+
+/* A JSON array of names (or of {"name","reason"} objects) as "张三、李四（病假）".
+ * The arrays the ledger stores are read in place (names_plain); any other
+ * text, one with escapes for instance, goes through jansson. */
 static const char *names(struct buf *b, const char *json)
 {
 	b->len = 0;
 	if (!json || !*json)
 		return NULL;
+	if (names_plain(b, json))
+		return b->len ? b->data : NULL;
+	b->len = 0;
 	json_t *arr = json_loads(json, 0, NULL);
 	if (!json_is_array(arr)) {
 		json_decref(arr);
@@ -95,11 +196,7 @@ static const char *names(struct buf *b, const char *json)
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 		if (!name)
 			continue;
-		if (b->len)
-			buf_puts(b, "、");
-		buf_puts(b, name);
-		if (reason && *reason)
-			buf_printf(b, "（%s）", reason);
+		put_name(b, name, strlen(name), reason, reason ? strlen(reason) : 0);
 	}
 	json_decref(arr);
 	return b->len ? b->data : NULL;
