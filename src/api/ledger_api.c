@@ -512,6 +512,33 @@ int api_obligation_delete(struct req *r)
 
 /* ---- compliance ---- */
 
+/* The rows offset..offset+limit of a rollup walked whole, copied. */
+struct rollup_page {
+	struct arena *a;
+	int64_t offset, limit;
+	struct rollup_row *rows;
+	int n;
+	int64_t seen;
+};
+
+static int page_row(void *ctx, const struct rollup_row *row)
+{
+	struct rollup_page *pg = ctx;
+	int64_t at = pg->seen++;
+	if (at < pg->offset || at >= pg->offset + pg->limit)
+		return ZRZ_OK;
+	if (!pg->rows)
+		pg->rows = arena_alloc(pg->a, sizeof(*pg->rows) * (size_t)pg->limit);
+	struct unit_obligation *ob = arena_alloc(pg->a, sizeof(*ob));
+	*ob = *row->ob;
+	ob->o.kind = arena_strdup(pg->a, row->ob->o.kind);
+	ob->org_name = arena_strdup(pg->a, row->ob->org_name);
+	ob->org_path = arena_strdup(pg->a, row->ob->org_path);
+	pg->rows[pg->n] = *row;
+	pg->rows[pg->n++].ob = ob;
+	return ZRZ_OK;
+}
+
 int api_compliance(struct req *r)
 {
 	int64_t org_id, year;
@@ -587,10 +614,15 @@ int api_compliance(struct req *r)
 						    &rr, &nr, &total);
 			offset = 0;
 		} else {
-			/* As of another day: computed for that day, bounded. */
-			rc = compliance_rollup(db, r->arena, o.path, (int)year, today,
-					       period_key ? &only : NULL, order, &rr, &nr, &e);
-			total = nr;
+			/* As of another day: every kept row assessed for that day and
+			 * ordered by it, the page kept. */
+			struct rollup_page pg = {r->arena, offset, limit, NULL, 0, 0};
+			rc = compliance_rollup_each(db, o.path, (int)year, today,
+						    period_key ? &only : NULL, order, page_row, &pg);
+			rr = pg.rows;
+			nr = pg.n;
+			total = pg.seen;
+			offset = 0;
 		}
 		if (rc)
 			return api_fail(r, rc, &e);

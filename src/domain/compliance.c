@@ -8,6 +8,8 @@
 #include "core/arena.h"
 #include "core/ztime.h"
 #include "domain/compliance.h"
+#include "core/extsort.h"
+#include "core/str.h"
 #include "store/repo.h"
 
 #include <limits.h>
@@ -372,4 +374,180 @@ int compliance_rollup_page(struct db *db, struct arena *a, int64_t org_id, const
 			return rc;
 	}
 	return ZRZ_OK;
+}
+
+/* ---- every row of a rollup: exports, and other days than today ---- */
+
+/* Rows read per batch from the kept table. */
+#define WALK_BATCH 2000
+
+/* One row as the sort keeps it: the order's key ("most behind first" as
+ * the index compliance_behind has it: behind descending, urgency, then the
+ * order of units) and what rebuilds the row, with the unit and kind as
+ * indexes into the walk's tables so that every record has one size. */
+struct walk_item {
+	int64_t behind;
+	int64_t seq; /* position in the order of units */
+	int64_t obligation_id;
+	int64_t target, done, year_done;
+	int32_t unit, kind;
+	int32_t first_day, last_day;
+	int32_t urgency, prank;
+	struct period period;
+};
+
+struct walk_unit {
+	int64_t id;
+	const char *name, *path;
+};
+
+struct walk {
+	struct arena *a; /* the units' and kinds' strings */
+	int year, today;
+	rollup_row_fn fn;
+	void *ctx;
+	struct extsort *sorter; /* NULL: rows go straight to fn */
+	struct walk_unit *units;
+	int nunits, cunits;
+	const char **kinds;
+	int nkinds, ckinds;
+	int64_t seq;
+};
+
+static int item_cmp(const void *x, const void *y)
+{
+	const struct walk_item *a = x, *b = y;
+	if (a->behind != b->behind)
+		return a->behind > b->behind ? -1 : 1;
+	if (a->urgency != b->urgency)
+		return a->urgency < b->urgency ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Hand item it (assessed again for w->today) to w->fn. */
+static int deliver(struct walk *w, const struct walk_item *it)
+{
+	const struct walk_unit *u = &w->units[it->unit];
+	struct unit_obligation ob = {0};
+	ob.o.id = it->obligation_id;
+	ob.o.org_id = u->id;
+	ob.o.kind = w->kinds[it->kind];
+	ob.o.min = it->target;
+	ob.o.period = period_kind_code((enum period_kind)(it->prank - 1));
+	ob.o.year = w->year;
+	ob.org_name = u->name;
+	ob.org_path = u->path;
+	struct compliance_entry e = {0};
+	e.year = w->year;
+	e.target = it->target;
+	e.done = it->done;
+	e.year_done = it->year_done;
+	e.first_day = it->first_day;
+	e.last_day = it->last_day;
+	struct rollup_row r = {0};
+	r.ob = &ob;
+	r.period = it->period;
+	r.done = it->done;
+	r.seq = (int)it->seq;
+	int rc = assess(&e, w->today, &r.pacing);
+	return rc ? rc : w->fn(w->ctx, &r);
+}
+
+static int walk_row(void *ctx, const struct compliance_entry *e)
+{
+	struct walk *w = ctx;
+	/* The order of units keeps each unit's rows together. */
+	if (!w->nunits || w->units[w->nunits - 1].id != e->org_id) {
+		if (w->nunits == INT32_MAX)
+			return ZRZ_EINTERNAL;
+		if (w->nunits == w->cunits) {
+			w->cunits = w->cunits ? 2 * w->cunits : 64;
+			w->units = xrealloc(w->units, sizeof(*w->units) * (size_t)w->cunits);
+		}
+		w->units[w->nunits++] = (struct walk_unit){
+			e->org_id, arena_strdup(w->a, e->org_name ? e->org_name : ""),
+			arena_strdup(w->a, e->path)};
+	}
+	int k = 0;
+	while (k < w->nkinds && strcmp(w->kinds[k], e->kind))
+		k++;
+	if (k == w->nkinds) {
+		if (w->nkinds == w->ckinds) {
+			w->ckinds = w->ckinds ? 2 * w->ckinds : 16;
+			w->kinds = xrealloc(w->kinds, sizeof(*w->kinds) * (size_t)w->ckinds);
+		}
+		w->kinds[w->nkinds++] = arena_strdup(w->a, e->kind);
+	}
+	struct walk_item it = {0};
+	it.seq = w->seq++;
+	it.obligation_id = e->obligation_id;
+	it.target = e->target;
+	it.done = e->done;
+	it.year_done = e->year_done;
+	it.unit = w->nunits - 1;
+	it.kind = k;
+	it.first_day = e->first_day;
+	it.last_day = e->last_day;
+	it.prank = e->prank;
+	if (e->prank < 1 || e->prank > 5 || period_parse(e->period_key, &it.period))
+		return ZRZ_EINTERNAL;
+	if (!w->sorter)
+		return deliver(w, &it);
+	/* The key of the day asked, as assess() stores it in the kept rows. */
+	struct compliance_entry a = *e;
+	struct pacing p;
+	int rc = assess(&a, w->today, &p);
+	if (rc)
+		return rc;
+	it.behind = a.behind;
+	it.urgency = a.urgency;
+	return extsort_add(w->sorter, &it);
+}
+
+/* Records per run of the sort: $ZRZ_ROLLUP_SORT_RUN when set (tests make
+ * it small to merge many runs), else the sorter's default. */
+static size_t sort_run(void)
+{
+	const char *v = getenv("ZRZ_ROLLUP_SORT_RUN");
+	int64_t n;
+	return v && str_to_int64(v, &n) && n >= 1 && n <= 10000000 ? (size_t)n : 0;
+}
+
+int compliance_rollup_each(struct db *db, const char *path, int year, int today,
+			   const struct period *only, enum rollup_sort sort, rollup_row_fn fn,
+			   void *ctx)
+{
+	char key[PERIOD_KEY_SIZE];
+	if (only && period_format(only, key, sizeof(key)))
+		return ZRZ_EINTERNAL;
+	struct walk w = {0};
+	w.a = arena_new();
+	w.year = year;
+	w.today = today;
+	w.fn = fn;
+	w.ctx = ctx;
+	if (sort == ROLLUP_SORT_BEHIND)
+		w.sorter = extsort_new(sizeof(struct walk_item), sort_run(), item_cmp);
+	int rc = store_compliance_walk(db, path, year, only ? key : NULL, WALK_BATCH, walk_row, &w);
+	if (!rc && w.sorter) {
+		rc = extsort_finish(w.sorter);
+		struct walk_item it;
+		int got;
+		while (!rc && (got = extsort_next(w.sorter, &it)) != 0)
+			rc = got < 0 ? got : deliver(&w, &it);
+	}
+	extsort_free(w.sorter);
+	free(w.units);
+	free(w.kinds);
+	arena_free(w.a);
+	return rc;
+}
+
+int compliance_rollup_total(struct db *db, int64_t org_id, int year, const struct period *only,
+			    int64_t *total)
+{
+	int rc = store_compliance_total_get(db, org_id, year, only ? (int)only->kind + 1 : 0, total);
+	if (!rc && only)
+		*total /= period_count(only->kind, year);
+	return rc;
 }

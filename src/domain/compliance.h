@@ -68,4 +68,23 @@ int compliance_rollup_page(struct db *db, struct arena *a, int64_t org_id, const
 			   int64_t offset, int64_t limit, struct rollup_row **rows, int *n,
 			   int64_t *total);
 
+/* One row of a rollup handed over by compliance_rollup_each(); r and what
+ * it points to last until the call returns.  Non-zero stops the walk. */
+typedef int (*rollup_row_fn)(void *ctx, const struct rollup_row *r);
+/*
+ * Every row of the rollup of year under path (only period *only unless
+ * NULL), assessed for day today, in order sort, to fn one at a time: the
+ * kept rows read in batches in the order of units, and for "most behind
+ * first" (by the assessment of day today, which need not be the kept one)
+ * through an external sort (core/extsort.h).  Memory stays bounded however
+ * many rows the subtree has: a batch, a run of the sort, and the names of
+ * the units.
+ */
+int compliance_rollup_each(struct db *db, const char *path, int year, int today,
+			   const struct period *only, enum rollup_sort sort, rollup_row_fn fn,
+			   void *ctx);
+/* The rows of that rollup: a lookup in compliance_total, not a count. */
+int compliance_rollup_total(struct db *db, int64_t org_id, int year, const struct period *only,
+			    int64_t *total);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
+#include "domain/compliance.h"
 #include "domain/ledger.h"
 #include "report/export.h"
 #include "report/xlsx.h"
@@ -75,12 +76,113 @@ struct record_walk {
 	int64_t total;
 };
 
-/* A JSON array of names (or of {"name","reason"} objects) as "张三、李四（病假）". */
+static void put_name(struct buf *b, const char *name, size_t nlen, const char *reason,
+		     size_t rlen)
+{
+	if (b->len)
+		buf_puts(b, "、");
+	buf_append(b, name, nlen);
+	if (rlen) {
+		buf_puts(b, "（");
+		buf_append(b, reason, rlen);
+		buf_puts(b, "）");
+	}
+}
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A JSON string without escapes at *p: its bytes into *s and *n, *p past
+ * it; false for anything else (an escape sends the caller to jansson). */
+static bool plain_string(const char **p, const char **s, size_t *n)
+{
+	const char *q = *p;
+	if (*q != '"')
+		return false;
+	const char *e = q + 1;
+	while (*e && *e != '"' && *e != '\\' && (unsigned char)*e >= 0x20)
+		e++;
+	if (*e != '"')
+		return false;
+	*s = q + 1;
+	*n = (size_t)(e - q - 1);
+	*p = e + 1;
+	return true;
+}
+
+/* The stored array as the ledger writes it (names, or objects of string
+ * members among which "name" and "reason"), read in place without building
+ * it; false when it has any other shape, with b left to the caller. */
+static bool names_plain(struct buf *b, const char *json)
+{
+	const char *p = skip_ws(json);
+	if (*p++ != '[')
+		return false;
+	p = skip_ws(p);
+	if (*p == ']')
+		return !*skip_ws(p + 1);
+	for (;;) {
+		const char *name = NULL, *reason = NULL;
+		size_t nlen = 0, rlen = 0;
+		if (*p == '"') {
+			if (!plain_string(&p, &name, &nlen))
+				return false;
+		} else if (*p == '{') {
+			p = skip_ws(p + 1);
+			while (*p != '}') {
+				const char *k, *v;
+				size_t kn, vn;
+				if (!plain_string(&p, &k, &kn))
+					return false;
+				p = skip_ws(p);
+				if (*p++ != ':')
+					return false;
+				p = skip_ws(p);
+				if (!plain_string(&p, &v, &vn))
+					return false;
+				if (kn == 4 && !memcmp(k, "name", 4)) {
+					name = v;
+					nlen = vn;
+				} else if (kn == 6 && !memcmp(k, "reason", 6)) {
+					reason = v;
+					rlen = vn;
+				}
+				p = skip_ws(p);
+				if (*p == ',')
+					p = skip_ws(p + 1);
+				else if (*p != '}')
+					return false;
+			}
+			p++;
+		} else {
+			return false;
+		}
+		if (name)
+			put_name(b, name, nlen, reason, reason ? rlen : 0);
+		p = skip_ws(p);
+		if (*p == ']')
+			return !*skip_ws(p + 1);
+		if (*p++ != ',')
+			return false;
+		p = skip_ws(p);
+	}
+}
+
+/* A JSON array of names (or of {"name","reason"} objects) as "张三、李四（病假）".
+ * The arrays the ledger stores are read in place (names_plain); any other
+ * text, one with escapes for instance, goes through jansson. */
 static const char *names(struct buf *b, const char *json)
 {
 	b->len = 0;
 	if (!json || !*json)
 		return NULL;
+	if (names_plain(b, json))
+		return b->len ? b->data : NULL;
+	b->len = 0;
 	json_t *arr = json_loads(json, 0, NULL);
 	if (!json_is_array(arr)) {
 		json_decref(arr);
@@ -95,11 +197,7 @@ static const char *names(struct buf *b, const char *json)
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 		if (!name)
 			continue;
-		if (b->len)
-			buf_puts(b, "、");
-		buf_puts(b, name);
-		if (reason && *reason)
-			buf_printf(b, "（%s）", reason);
+		put_name(b, name, strlen(name), reason, reason ? strlen(reason) : 0);
 	}
 	json_decref(arr);
 	return b->len ? b->data : NULL;
@@ -264,16 +362,45 @@ int export_compliance(struct db *db, struct arena *a, const struct org *o, int y
 	return ZRZ_OK;
 }
 
+struct rollup_walk {
+	struct xlsx_table *t;
+	const struct record_kind *kinds;
+	int nkinds;
+	const struct export_progress *progress;
+	int64_t total;
+};
+
+static int rollup_row(void *ctx, const struct rollup_row *r)
+{
+	struct rollup_walk *w = ctx;
+	struct xlsx_table *t = w->t;
+	const char *kname = r->ob->o.kind;
+	for (int k = 0; k < w->nkinds; k++)
+		if (!strcmp(w->kinds[k].code, r->ob->o.kind))
+			kname = w->kinds[k].name;
+	xlsx_int(t, xlsx_rows(t) + 1);
+	xlsx_text(t, r->ob->org_name);
+	xlsx_text(t, kname);
+	period_cells(t, &r->period);
+	xlsx_int(t, r->ob->o.min);
+	xlsx_int(t, r->done);
+	xlsx_status(t, r->pacing.status);
+	int rc = xlsx_row_end(t);
+	if (!rc && xlsx_rows(t) % PROGRESS_EVERY == 0)
+		progress_tell(w->progress, xlsx_rows(t), w->total);
+	return rc;
+}
+
 int export_rollup(struct db *db, struct arena *a, const struct org *o, int year, int today,
 		  const struct period *only, enum rollup_sort sort, int64_t now,
 		  const char *dest, const struct export_progress *progress,
 		  struct export_result *out, struct derr *e)
 {
+	(void)e;
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
-	struct rollup_row *rows;
-	int n;
-	int rc = compliance_rollup(db, a, o->path, year, today, only, sort, &rows, &n, e);
+	int64_t n;
+	int rc = compliance_rollup_total(db, o->id, year, only, &n);
 	if (rc)
 		return rc;
 	struct record_kind *kinds;
@@ -288,45 +415,34 @@ int export_rollup(struct db *db, struct arena *a, const struct org *o, int year,
 	}
 	const char *title = arena_printf(a, "下级单位指标完成情况汇总 — %s %d年", o->name, year);
 	const char *sub = arena_printf(
-		a, "截至 %s　导出时间：%s%s%s　%s　共 %d 项", as_of_text(a, today), stamp(a, now),
+		a, "截至 %s　导出时间：%s%s%s　%s　共 %lld 项", as_of_text(a, today), stamp(a, now),
 		only ? "　周期：" : "", only_label,
-		sort == ROLLUP_SORT_ORG ? "按单位排序" : "按落后程度排序（最落后在前）", n);
+		sort == ROLLUP_SORT_ORG ? "按单位排序" : "按落后程度排序（最落后在前）",
+		(long long)n);
 	struct xlsx_table *t;
 	rc = xlsx_open(dest, title, sub, rollup_cols, (int)ZRZ_ARRAY_LEN(rollup_cols), &t);
 	if (rc)
 		return rc;
-	for (int i = 0; i < n && !rc; i++) {
-		const struct rollup_row *r = &rows[i];
-		const char *kname = r->ob->o.kind;
-		for (int k = 0; k < nkinds; k++)
-			if (!strcmp(kinds[k].code, r->ob->o.kind))
-				kname = kinds[k].name;
-		xlsx_int(t, i + 1);
-		xlsx_text(t, r->ob->org_name);
-		xlsx_text(t, kname);
-		period_cells(t, &r->period);
-		xlsx_int(t, r->ob->o.min);
-		xlsx_int(t, r->done);
-		xlsx_status(t, r->pacing.status);
-		rc = xlsx_row_end(t);
-		if (!rc && (i + 1) % PROGRESS_EVERY == 0)
-			progress_tell(progress, i + 1, n);
-	}
+	/* Every row, read from the kept table in batches (sorted on disk for
+	 * "most behind first"), so that a province needs no more memory than a
+	 * unit. */
+	struct rollup_walk w = {t, kinds, nkinds, progress, n};
+	rc = compliance_rollup_each(db, o->path, year, today, only, sort, rollup_row, &w);
 	if (rc) {
 		xlsx_discard(t);
 		return rc;
 	}
-	out->rows = n;
-	progress_tell(progress, n, n);
+	out->rows = xlsx_rows(t);
+	progress_tell(progress, out->rows, n);
 	rc = xlsx_close(t, &out->fd, &out->size);
 	if (rc)
 		return rc;
 	set_name(a, out, "完成情况汇总", o->name,
 		 only ? arena_printf(a, "_%s", only_key) : arena_printf(a, "_%d", year));
 	out->detail = json_pack("{s:s, s:s, s:I, s:i, s:s, s:s?, s:s}", "export", "rollup",
-				"format", "xlsx", "rows", (json_int_t)n, "year", year, "as_of",
-				as_of_text(a, today), "period", only ? only_key : NULL, "sort",
-				sort == ROLLUP_SORT_ORG ? "org" : "behind");
+				"format", "xlsx", "rows", (json_int_t)out->rows, "year", year,
+				"as_of", as_of_text(a, today), "period", only ? only_key : NULL,
+				"sort", sort == ROLLUP_SORT_ORG ? "org" : "behind");
 	return ZRZ_OK;
 }
 

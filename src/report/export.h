@@ -52,7 +52,8 @@ int export_compliance(struct db *db, struct arena *a, const struct org *o, int y
 		      struct export_result *out, struct derr *e);
 
 /* The rollup of every unit under o for year (only the period *only when not
- * NULL), all of it, in order sort.  Errors as compliance_rollup(). */
+ * NULL), all of it, in order sort, read from the kept rows in batches:
+ * no limit on the number of rows, and memory bounded. */
 int export_rollup(struct db *db, struct arena *a, const struct org *o, int year, int today,
 		  const struct period *only, enum rollup_sort sort, int64_t now,
 		  const char *dest, const struct export_progress *progress,

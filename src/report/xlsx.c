@@ -51,7 +51,7 @@ static void note(struct xlsx_table *t, lxw_error e)
 
 /* One code point of s at *i (advancing it), or -1 for a malformed sequence
  * (advancing one byte). */
-static int32_t next_cp(const unsigned char *s, size_t n, size_t *i)
+static inline int32_t next_cp(const unsigned char *s, size_t n, size_t *i)
 {
 	unsigned char c = s[*i];
 	int len;
@@ -137,6 +137,10 @@ static const char *clean(struct xlsx_table *t, const char *s)
 	size_t n = strlen(s), i = 0;
 	bool dirty = n > CELL_BYTES_MAX;
 	while (!dirty && i < n) {
+		if (u[i] >= 0x20 && u[i] < 0x7F) { /* printable ASCII, the most common byte */
+			i++;
+			continue;
+		}
 		int32_t cp = next_cp(u, n, &i);
 		if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
 			dirty = true;
@@ -347,9 +351,13 @@ void xlsx_text(struct xlsx_table *t, const char *s)
 		return;
 	const char *v = clean(t, s);
 	int cap = t->cols[c].max_width > 0 ? t->cols[c].max_width : XLSX_WIDTH_MAX;
-	int w = xlsx_text_width(v, cap);
-	if (w > t->width[c])
-		t->width[c] = w;
+	/* Measured only while the column can still grow: long text fills most
+	 * columns to their cap within the first rows. */
+	if (t->width[c] < cap) {
+		int w = xlsx_text_width(v, cap);
+		if (w > t->width[c])
+			t->width[c] = w;
+	}
 	note(t, worksheet_write_string(t->ws, t->row, (lxw_col_t)c, v, t->text));
 }
 

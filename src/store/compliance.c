@@ -338,3 +338,78 @@ int store_compliance_page(struct db *db, struct arena *a, const char *path, int6
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
+
+/* ---- every row of a subtree, in the order of units ---- */
+
+/* The rows of year ?3 below ?2 (only period ?4 unless NULL) after (?1
+ * path, ?3 year, ?5 kind, ?6 prank, ?7 period key) in the order of the
+ * index compliance_path, which the row value follows column by column;
+ * ?1, the only lower bound, starts at the subtree's own path.  Each batch
+ * starts where the last one ended (at worst at the first row of its unit),
+ * so a walk over a province costs its rows about once.  "c.year + 0" keeps
+ * SQLite off compliance_period, which would sort the whole year for every
+ * batch. */
+static const char SQL_WALK[] =
+	PAGE_SELECT " WHERE c.path >= ?1 AND c.path < ?2 AND c.year + 0 = ?3"
+	" AND (?4 IS NULL OR c.period_key = ?4)"
+	" AND (c.path, c.year, c.kind, c.prank, c.period_key) > (?1, ?3, ?5, ?6, ?7)"
+	" ORDER BY c.path, c.year, c.kind, c.prank, c.period_key LIMIT ?8";
+
+int store_compliance_walk(struct db *db, const char *path, int64_t year, const char *period_key,
+			  int64_t batch, store_compliance_fn fn, void *ctx)
+{
+	struct arena *a = arena_new();
+	const char *upper = store__path_upper(a, path);
+	/* Before the first row: every kind is longer than "". */
+	char *last_path = xstrdup(path), *last_kind = xstrdup(""), *last_key = xstrdup("");
+	int64_t last_prank = 0;
+	int rc = ZRZ_OK;
+	for (;;) {
+		struct db_stmt *st;
+		rc = db_prepare(db, SQL_WALK, &st);
+		if (rc)
+			break;
+		db_bind_text(st, 1, last_path);
+		db_bind_text(st, 2, upper);
+		db_bind_int64(st, 3, year);
+		db_bind_text(st, 4, period_key);
+		db_bind_text(st, 5, last_kind);
+		db_bind_int64(st, 6, last_prank);
+		db_bind_text(st, 7, last_key);
+		db_bind_int64(st, 8, batch);
+		int64_t got = 0;
+		struct arena *rows = arena_new();
+		struct compliance_entry e;
+		while ((rc = db_step(st)) == ZRZ_ROW) {
+			read_entry(st, rows, &e);
+			e.org_name = store__text(st, 17, rows);
+			e.period = e.prank >= 1 && e.prank <= 5 ? prank_codes[e.prank] : NULL;
+			got++;
+			rc = fn(ctx, &e);
+			if (rc) {
+				db_reset(st);
+				break;
+			}
+		}
+		if (rc == ZRZ_DONE && got) {
+			free(last_path);
+			free(last_kind);
+			free(last_key);
+			last_path = xstrdup(e.path);
+			last_kind = xstrdup(e.kind);
+			last_key = xstrdup(e.period_key);
+			last_prank = e.prank;
+		}
+		arena_free(rows);
+		if (rc != ZRZ_DONE)
+			break;
+		rc = ZRZ_OK;
+		if (got < batch)
+			break;
+	}
+	free(last_path);
+	free(last_kind);
+	free(last_key);
+	arena_free(a);
+	return rc;
+}

@@ -354,6 +354,13 @@ int store_compliance_page(struct db *db, struct arena *a, const char *path, int6
 			  const char *period_key, enum compliance_order order, int64_t offset,
 			  int64_t limit, int64_t total, int64_t a2, struct compliance_entry **items,
 			  int *n);
+/* Every row of year under path (only period_key unless NULL), in the order
+ * of units (path, kind, period kind, period), read batch rows at a time;
+ * fn gets each (its strings last until the end of its batch) and stops the
+ * walk by returning non-zero, which the walk returns. */
+typedef int (*store_compliance_fn)(void *ctx, const struct compliance_entry *e);
+int store_compliance_walk(struct db *db, const char *path, int64_t year, const char *period_key,
+			  int64_t batch, store_compliance_fn fn, void *ctx);
 
 /* ---- maintenance ---- */
 /* Copy the live database to dest with the engine's online backup. */
