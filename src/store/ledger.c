@@ -233,9 +233,14 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 #define RECORD_WHERE_TREE RECORD_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER
 #define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?10 OFFSET ?11"
 static const char SQL_RECORD_LIST_UNIT[] = "SELECT " RECORD_COLS RECORD_WHERE_UNIT RECORD_ORDER;
-static const char SQL_RECORD_COUNT_UNIT[] = "SELECT count(*)" RECORD_WHERE_UNIT;
+/* The counts need no kind's name: record.kind references record_kind, so
+ * the join never drops a record. */
+#define RECORD_COUNT_FROM " FROM record r"
+static const char SQL_RECORD_COUNT_UNIT[] =
+	"SELECT count(*)" RECORD_COUNT_FROM " WHERE r.org_id = ?1" RECORD_FILTER;
 static const char SQL_RECORD_LIST_TREE[] = "SELECT " RECORD_COLS RECORD_WHERE_TREE RECORD_ORDER;
-static const char SQL_RECORD_COUNT_TREE[] = "SELECT count(*)" RECORD_WHERE_TREE;
+static const char SQL_RECORD_COUNT_TREE[] =
+	"SELECT count(*)" RECORD_COUNT_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER;
 
 static const char *like_pattern(struct arena *a, const char *q)
 {
@@ -270,9 +275,9 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct record
 	db_bind_int64(st, 9, f->has_attachments);
 }
 
-int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
-		      int64_t offset, int64_t limit, struct record **items, int *n,
-		      int64_t *total)
+int store_record_page(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, int64_t *total, store_record_fn fn,
+		      void *ctx)
 {
 	const char *like = like_pattern(a, f->q);
 	struct db_stmt *st;
@@ -289,12 +294,14 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	bind_filter(st, a, f, like);
 	db_bind_int64(st, 10, limit);
 	db_bind_int64(st, 11, offset);
-	int cap = 0;
-	*n = 0;
-	*items = NULL;
 	while ((rc = db_step(st)) == ZRZ_ROW) {
-		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
-		read_record(st, a, &(*items)[(*n)++]);
+		struct record r;
+		read_record(st, NULL, &r); /* borrowed from st until the next step */
+		rc = fn(ctx, &r, NULL);
+		if (rc) {
+			db_reset(st);
+			return rc;
+		}
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
