@@ -70,7 +70,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 
 void jw_strn(struct jw *w, const char *str, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
 	const unsigned char *s = (const unsigned char *)str;
 	size_t run = 0, i = 0;
 	jw_raw(w, "\"", 1);
