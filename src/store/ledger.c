@@ -275,17 +275,48 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct record
 	db_bind_int64(st, 9, f->has_attachments);
 }
 
+/* The live and deleted records of a unit as record_total keeps them (its
+ * triggers move it with every insert, delete and change of unit or
+ * deletion). */
+static const char SQL_RECORD_TOTAL[] = "SELECT live, deleted FROM record_total WHERE org_id = ?";
+
+/* How many records match f: for all the records of one unit, live or
+ * deleted, the kept total; with any other filter a count. */
+static int count_records(struct db *db, struct arena *a, const struct record_filter *f,
+			 const char *like, int64_t *total)
+{
+	struct db_stmt *st;
+	int rc;
+	if (!f->path && !f->kind && !f->from && !f->to && !like && !f->has_attachments) {
+		rc = db_prepare(db, SQL_RECORD_TOTAL, &st);
+		if (rc)
+			return rc;
+		db_bind_int64(st, 1, f->org_id);
+		rc = db_step(st);
+		if (rc == ZRZ_DONE) {
+			*total = 0; /* no record ever */
+			return ZRZ_OK;
+		}
+		if (rc != ZRZ_ROW)
+			return rc;
+		*total = db_col_int64(st, f->deleted ? 1 : 0);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
+	if (rc)
+		return rc;
+	bind_filter(st, a, f, like);
+	return store__one_int(st, total);
+}
+
 int store_record_page(struct db *db, struct arena *a, const struct record_filter *f,
 		      int64_t offset, int64_t limit, int64_t *total, store_record_fn fn,
 		      void *ctx)
 {
 	const char *like = like_pattern(a, f->q);
 	struct db_stmt *st;
-	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
-	if (rc)
-		return rc;
-	bind_filter(st, a, f, like);
-	rc = store__one_int(st, total);
+	int rc = count_records(db, a, f, like, total);
 	if (rc)
 		return rc;
 	rc = db_prepare(db, f->path ? SQL_RECORD_LIST_TREE : SQL_RECORD_LIST_UNIT, &st);
@@ -327,12 +358,7 @@ static const char SQL_EACH_UNITS[] =
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
-	if (rc)
-		return rc;
-	bind_filter(st, a, f, like_pattern(a, f->q));
-	return store__one_int(st, total);
+	return count_records(db, a, f, like_pattern(a, f->q), total);
 }
 
 /* Walk the records of unit f->org_id (f->path NULL), named org_name;
