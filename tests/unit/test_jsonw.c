@@ -29,11 +29,11 @@ static char *written(const char *s, size_t n)
 	return buf_detach(&w.b, NULL);
 }
 
-#define assert_writes(lit, want)                                 \
-	do {                                                     \
-		char *got_ = written((lit), sizeof(lit) - 1);    \
-		assert_string_equal(got_, (want));               \
-		free(got_);                                      \
+#define assert_writes(lit, want)                                                                   \
+	do {                                                                                       \
+		char *got_ = written((lit), sizeof(lit) - 1);                                      \
+		assert_string_equal(got_, (want));                                                 \
+		free(got_);                                                                        \
 	} while (0)
 
 /* jansson's own serialization of the string s[0..n). */
@@ -101,7 +101,9 @@ static void test_non_ascii_kept(void **state)
 static void test_invalid_utf8_replaced(void **state)
 {
 	(void)state;
-	assert_writes("a\xff" "b", "\"a" FFFD "b\"");
+	assert_writes("a\xff"
+		      "b",
+		      "\"a" FFFD "b\"");
 	assert_writes("\x80", "\"" FFFD "\"");
 	/* Overlong "/", a surrogate, above U+10FFFF: each byte replaced. */
 	assert_writes("\xc0\xaf", "\"" FFFD FFFD "\"");
@@ -228,36 +230,46 @@ static void test_record_as_jansson(void **state)
 {
 	(void)state;
 	struct record r = {
-		.id = 104023,
-		.org_id = 688,
-		.kind = "branch_assembly",
-		.kind_name = "支部党员大会",
-		.date = "2026-12-30",
-		.title = "党员大会暨专题学习（12月）",
-		.place = "三楼会议室",
-		.host = "吴平",
-		.participants = "[\"吴平\",\"袁勇伟\"]",
-		.expected = 58,
-		.attended = 57,
-		.absentees = "[{\"name\":\"余兰\",\"reason\":\"病假\"},{\"name\":\"梁丽红\","
-			     "\"reason\":null}]",
-		.agenda = "一、传达\n二、研究",
-		.minutes = "引号\"、反斜杠\\、制表\t、\x01 与 😀",
-		.resolutions = NULL,
-		.created_by = 690,
-		.created_at = 1798600211,
-		.updated_at = 1798600299,
-		.deleted_at = 0,
-		.version = 3,
-		.attachments = 2,
+	    .id = 104023,
+	    .org_id = 688,
+	    .kind = "branch_assembly",
+	    .kind_name = "支部党员大会",
+	    .date = "2026-12-30",
+	    .title = "党员大会暨专题学习（12月）",
+	    .place = "三楼会议室",
+	    .host = "吴平",
+	    .participants = "[\"吴平\",\"袁勇伟\"]",
+	    .expected = 58,
+	    .attended = 57,
+	    .absentees = "[{\"name\":\"余兰\",\"reason\":\"病假\"},{\"name\":\"梁丽红\","
+			 "\"reason\":null}]",
+	    .agenda = "一、传达\n二、研究",
+	    .minutes = "引号\"、反斜杠\\、制表\t、\x01 与 😀",
+	    .resolutions = NULL,
+	    .created_by = 690,
+	    .created_at = 1798600211,
+	    .updated_at = 1798600299,
+	    .deleted_at = 0,
+	    .version = 3,
+	    .attachments = 2,
 	};
 	check_record(&r, true);
 	/* Every optional field empty, deleted. */
-	struct record e = {.id = 1, .org_id = 2, .kind = "special_meeting", .kind_name = NULL,
-			   .date = "2000-01-01", .title = "t", .participants = "[]",
-			   .expected = -1, .attended = -1, .absentees = "[]", .created_by = 0,
-			   .created_at = 946656000, .updated_at = 946656000,
-			   .deleted_at = 946742400, .version = 2};
+	struct record e = {.id = 1,
+			   .org_id = 2,
+			   .kind = "special_meeting",
+			   .kind_name = NULL,
+			   .date = "2000-01-01",
+			   .title = "t",
+			   .participants = "[]",
+			   .expected = -1,
+			   .attended = -1,
+			   .absentees = "[]",
+			   .created_by = 0,
+			   .created_at = 946656000,
+			   .updated_at = 946656000,
+			   .deleted_at = 946742400,
+			   .version = 2};
 	check_record(&e, true);
 	/* NULL arrays are [] in both. */
 	e.participants = NULL;
@@ -268,9 +280,17 @@ static void test_record_as_jansson(void **state)
 static void test_record_other_stored_forms(void **state)
 {
 	(void)state;
-	struct record r = {.id = 7, .org_id = 3, .kind = "k", .kind_name = "名", .date = "2026-01-01",
-			   .title = "t", .expected = 0, .attended = 0, .created_at = 1,
-			   .updated_at = 1, .version = 1};
+	struct record r = {.id = 7,
+			   .org_id = 3,
+			   .kind = "k",
+			   .kind_name = "名",
+			   .date = "2026-01-01",
+			   .title = "t",
+			   .expected = 0,
+			   .attended = 0,
+			   .created_at = 1,
+			   .updated_at = 1,
+			   .version = 1};
 	/* Spaces, another key order, escapes jansson would not write: read and
 	 * written again. */
 	r.participants = "[\"a\", \"b\"]";
@@ -291,16 +311,16 @@ static void test_record_other_stored_forms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_and_quotes),
-		cmocka_unit_test(test_control_characters),
-		cmocka_unit_test(test_non_ascii_kept),
-		cmocka_unit_test(test_invalid_utf8_replaced),
-		cmocka_unit_test(test_str_null_and_int),
-		cmocka_unit_test(test_cap_sticks),
-		cmocka_unit_test(test_reserve_then_grow),
-		cmocka_unit_test(test_stored_forms),
-		cmocka_unit_test(test_record_as_jansson),
-		cmocka_unit_test(test_record_other_stored_forms),
+	    cmocka_unit_test(test_plain_and_quotes),
+	    cmocka_unit_test(test_control_characters),
+	    cmocka_unit_test(test_non_ascii_kept),
+	    cmocka_unit_test(test_invalid_utf8_replaced),
+	    cmocka_unit_test(test_str_null_and_int),
+	    cmocka_unit_test(test_cap_sticks),
+	    cmocka_unit_test(test_reserve_then_grow),
+	    cmocka_unit_test(test_stored_forms),
+	    cmocka_unit_test(test_record_as_jansson),
+	    cmocka_unit_test(test_record_other_stored_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
