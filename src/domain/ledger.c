@@ -35,7 +35,6 @@ int ledger_get(struct db *db, struct arena *a, int64_t id, struct record *out)
 	return store_record_get(db, a, id, out);
 }
 
-
 bool ledger_date_valid(const char *date)
 {
 	if (!date || !date_valid(date))
