@@ -66,11 +66,34 @@ static void split(int64_t t, int *y, int *mo, int *d, int *h, int *mi, int *s)
 	*s = (int)(secs % 60);
 }
 
+static char *two(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void time_format_rfc3339(int64_t t, char *out, size_t n)
 {
 	int y, mo, d, h, mi, s;
 	split(t, &y, &mo, &d, &h, &mi, &s);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, s);
+	if (y < 0 || y > 9999 || n < sizeof("YYYY-MM-DDTHH:MM:SS+08:00")) {
+		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, s);
+		return;
+	}
+	/* The ledger list formats three of these a row: digits by hand. */
+	char *p = two(two(out, y / 100), y % 100);
+	*p++ = '-';
+	p = two(p, mo);
+	*p++ = '-';
+	p = two(p, d);
+	*p++ = 'T';
+	p = two(p, h);
+	*p++ = ':';
+	p = two(p, mi);
+	*p++ = ':';
+	p = two(p, s);
+	memcpy(p, "+08:00", sizeof("+08:00"));
 }
 
 void time_format_date(int64_t t, char *out, size_t n)

@@ -10,6 +10,7 @@
  */
 #include "core/common.h"
 #include "core/arena.h"
+#include "core/jsonw.h"
 #include "core/str.h"
 #include "core/ztime.h"
 #include "domain/audit.h"
@@ -33,12 +34,6 @@ json_t *ledger_kind_json(const struct record_kind *k)
 int ledger_get(struct db *db, struct arena *a, int64_t id, struct record *out)
 {
 	return store_record_get(db, a, id, out);
-}
-
-int ledger_list(struct db *db, struct arena *a, const struct record_filter *f, int64_t offset,
-		int64_t limit, struct record **items, int *n, int64_t *total)
-{
-	return store_record_list(db, a, f, offset, limit, items, n, total);
 }
 
 bool ledger_date_valid(const char *date)
@@ -220,6 +215,214 @@ json_t *ledger_record_json(const struct record *r)
 	json_object_set_new(j, "version", json_integer(r->version));
 	json_object_set_new(j, "attachments", json_integer(r->attachments));
 	return j;
+}
+
+/*
+ * The same record written straight into w, for the list, without building
+ * jansson values: the same fields in the same order, the stored
+ * participants and absentees copied as they are when they have the form
+ * check_participants() and check_absentees() store.
+ */
+
+/* The end of the JSON string starting at s (s[0] == '"') when it is one as
+ * jansson writes it: no raw control characters, only the simple escapes
+ * and \u escapes other than NUL and the surrogates, well-formed UTF-8.
+ * NULL otherwise. */
+static const char *stored_string(const char *s)
+{
+	const char *p = s + 1;
+	for (;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return NULL; /* the terminating NUL too */
+		if (c != '\\')
+			continue;
+		p++;
+		if (*p && strchr("\"\\/bfnrt", *p))
+			continue;
+		if (*p != 'u')
+			return NULL;
+		unsigned v = 0;
+		for (int i = 1; i <= 4; i++) {
+			char h = p[i];
+			int d = h >= '0' && h <= '9'   ? h - '0'
+				: h >= 'a' && h <= 'f' ? h - 'a' + 10
+				: h >= 'A' && h <= 'F' ? h - 'A' + 10
+						       : -1;
+			if (d < 0)
+				return NULL;
+			v = v * 16 + (unsigned)d;
+		}
+		if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
+			return NULL;
+		p += 4;
+	}
+	return utf8_valid_text(s + 1, (size_t)(p - s - 1)) ? p + 1 : NULL;
+}
+
+static const char *skip(const char *p, const char *lit)
+{
+	size_t n = strlen(lit);
+	return p && !strncmp(p, lit, n) ? p + n : NULL;
+}
+
+/* One element of the stored participants: a name. */
+static const char *stored_name(const char *p)
+{
+	return p && *p == '"' ? stored_string(p) : NULL;
+}
+
+/* One element of the stored absentees: {"name":"...","reason":"..."|null}. */
+static const char *stored_absentee(const char *p)
+{
+	p = skip(p, "{\"name\":");
+	p = skip(stored_name(p), ",\"reason\":");
+	if (p && *p != '"')
+		return skip(skip(p, "null"), "}");
+	return skip(stored_name(p), "}");
+}
+
+/* Is text the compact JSON array of elements el stores? */
+static bool stored_array(const char *text, const char *(*el)(const char *))
+{
+	const char *p = skip(text, "[");
+	if (p && *p != ']')
+		for (p = el(p); p && *p == ','; p = el(p + 1))
+			;
+	p = skip(p, "]");
+	return p && !*p;
+}
+
+bool ledger_stored_participants(const char *text)
+{
+	return stored_array(text, stored_name);
+}
+
+bool ledger_stored_absentees(const char *text)
+{
+	return stored_array(text, stored_absentee);
+}
+
+/* A stored array as it is, or (another form) as parsed() reads it. */
+static void write_stored(struct jw *w, const char *text, bool (*ok)(const char *))
+{
+	if (text && ok(text)) {
+		jw_lit(w, text);
+		return;
+	}
+	json_t *j = parsed(text);
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	jw_lit(w, s ? s : "[]");
+	free(s);
+}
+
+static void write_count(struct jw *w, int64_t v)
+{
+	if (v >= 0)
+		jw_int(w, v);
+	else
+		jw_lit(w, "null");
+}
+
+static void write_time(struct jw *w, int64_t t)
+{
+	char buf[40];
+	if (!t) {
+		jw_lit(w, "null");
+		return;
+	}
+	buf[0] = '"';
+	time_format_rfc3339(t, buf + 1, sizeof(buf) - 2);
+	size_t n = strlen(buf);
+	buf[n] = '"';
+	jw_raw(w, buf, n + 1);
+}
+
+#define KEY(w, k) jw_raw((w), (k), sizeof(k) - 1)
+
+void ledger_record_write(struct jw *w, const struct record *r)
+{
+	KEY(w, "{\"id\":");
+	jw_int(w, r->id);
+	KEY(w, ",\"org_id\":");
+	jw_int(w, r->org_id);
+	KEY(w, ",\"kind\":");
+	jw_str(w, r->kind);
+	KEY(w, ",\"kind_name\":");
+	jw_str(w, r->kind_name);
+	KEY(w, ",\"date\":");
+	jw_str(w, r->date);
+	KEY(w, ",\"title\":");
+	jw_str(w, r->title);
+	KEY(w, ",\"place\":");
+	jw_str(w, r->place);
+	KEY(w, ",\"host\":");
+	jw_str(w, r->host);
+	KEY(w, ",\"participants\":");
+	write_stored(w, r->participants, ledger_stored_participants);
+	KEY(w, ",\"expected\":");
+	write_count(w, r->expected);
+	KEY(w, ",\"attended\":");
+	write_count(w, r->attended);
+	KEY(w, ",\"absentees\":");
+	write_stored(w, r->absentees, ledger_stored_absentees);
+	KEY(w, ",\"agenda\":");
+	jw_str(w, r->agenda);
+	KEY(w, ",\"minutes\":");
+	jw_str(w, r->minutes);
+	KEY(w, ",\"resolutions\":");
+	jw_str(w, r->resolutions);
+	KEY(w, ",\"created_by\":");
+	write_count(w, r->created_by ? r->created_by : -1);
+	KEY(w, ",\"created_at\":");
+	write_time(w, r->created_at);
+	KEY(w, ",\"updated_at\":");
+	write_time(w, r->updated_at);
+	if (r->deleted_at)
+		KEY(w, ",\"deleted\":true,\"deleted_at\":");
+	else
+		KEY(w, ",\"deleted\":false,\"deleted_at\":");
+	write_time(w, r->deleted_at);
+	KEY(w, ",\"version\":");
+	jw_int(w, r->version);
+	KEY(w, ",\"attachments\":");
+	jw_int(w, r->attachments);
+	KEY(w, "}");
+}
+
+struct page_writer {
+	struct jw *w;
+	bool first;
+};
+
+static int write_row(void *ctx, const struct record *r, const char *org_name)
+{
+	(void)org_name;
+	struct page_writer *pw = ctx;
+	if (!pw->first)
+		jw_raw(pw->w, ",", 1);
+	pw->first = false;
+	ledger_record_write(pw->w, r);
+	return pw->w->err;
+}
+
+int ledger_list_write(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, struct jw *w)
+{
+	struct page_writer pw = {w, true};
+	int64_t total;
+	jw_reserve(w, (size_t)limit * 600 + 64); /* rows of ~500 bytes */
+	KEY(w, "{\"items\":[");
+	int rc = store_record_page(db, a, f, offset, limit, &total, write_row, &pw);
+	if (rc)
+		return rc;
+	KEY(w, "],\"total\":");
+	jw_int(w, total);
+	KEY(w, "}");
+	return w->err;
 }
 
 /* Keep cur as its version, as the JSON the API shows. */

@@ -12,6 +12,8 @@
 
 #include "domain/app.h"
 
+struct jw;
+
 #define LEDGER_TITLE_MAX 200
 #define LEDGER_PEOPLE_MAX 500
 #define LEDGER_PERSON_MAX 50
@@ -24,8 +26,11 @@ json_t *ledger_kind_json(const struct record_kind *k);
 
 /* The record id, deleted or not (ZRZ_ENOTFOUND when there is none). */
 int ledger_get(struct db *db, struct arena *a, int64_t id, struct record *out);
-int ledger_list(struct db *db, struct arena *a, const struct record_filter *f, int64_t offset,
-		int64_t limit, struct record **items, int *n, int64_t *total);
+/* The page (offset, limit) of the records matching f as the list's JSON,
+ * {"items":[...],"total":N}, each item as ledger_record_json() shows it,
+ * written into w row by row as the statement reads them. */
+int ledger_list_write(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, struct jw *w);
 
 /*
  * Create the record rec (org_id, kind, date, title and the optional fields;
@@ -58,6 +63,12 @@ int ledger_restore(struct db *db, struct arena *a, const struct actor *who,
 		   const struct record *cur, struct record *out, struct derr *e);
 
 json_t *ledger_record_json(const struct record *r);
+/* The same JSON written into w (no jansson values built). */
+void ledger_record_write(struct jw *w, const struct record *r);
+/* Do participants' or absentees' stored JSON have the compact form the
+ * ledger stores, so that the list may copy them as they are? */
+bool ledger_stored_participants(const char *text);
+bool ledger_stored_absentees(const char *text);
 
 /* Is date "YYYY-MM-DD" a real date of LEDGER_YEAR_MIN..LEDGER_YEAR_MAX? */
 bool ledger_date_valid(const char *date);

@@ -201,6 +201,9 @@ int req_multipart(struct req *r, int max_parts, struct multipart_part **parts, i
 
 /* Reply with j serialized (steals the reference). */
 int req_reply_json(struct req *r, int status, json_t *j);
+/* Reply with JSON text already written (malloc'ed, n bytes; the reply takes
+ * it and frees it). */
+int req_reply_json_text(struct req *r, int status, char *text, size_t n);
 /* Reply with bytes the caller owns until the request ends (copied). */
 int req_reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n);
 /* Reply with the size bytes of the open file fd from its start; the server

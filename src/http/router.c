@@ -407,6 +407,17 @@ int req_reply_json(struct req *r, int status, json_t *j)
 	return ZRZ_OK;
 }
 
+int req_reply_json_text(struct req *r, int status, char *text, size_t n)
+{
+	free(r->resp_body);
+	r->resp_body = text;
+	r->resp_len = n;
+	r->resp_type = "application/json; charset=utf-8";
+	r->status = status;
+	r->replied = true;
+	return ZRZ_OK;
+}
+
 int req_reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n)
 {
 	free(r->resp_body);

@@ -233,9 +233,14 @@ int store_record_version_insert(struct db *db, int64_t record_id, int64_t versio
 #define RECORD_WHERE_TREE RECORD_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER
 #define RECORD_ORDER " ORDER BY r.date DESC, r.id DESC LIMIT ?10 OFFSET ?11"
 static const char SQL_RECORD_LIST_UNIT[] = "SELECT " RECORD_COLS RECORD_WHERE_UNIT RECORD_ORDER;
-static const char SQL_RECORD_COUNT_UNIT[] = "SELECT count(*)" RECORD_WHERE_UNIT;
+/* The counts need no kind's name: record.kind references record_kind, so
+ * the join never drops a record. */
+#define RECORD_COUNT_FROM " FROM record r"
+static const char SQL_RECORD_COUNT_UNIT[] =
+	"SELECT count(*)" RECORD_COUNT_FROM " WHERE r.org_id = ?1" RECORD_FILTER;
 static const char SQL_RECORD_LIST_TREE[] = "SELECT " RECORD_COLS RECORD_WHERE_TREE RECORD_ORDER;
-static const char SQL_RECORD_COUNT_TREE[] = "SELECT count(*)" RECORD_WHERE_TREE;
+static const char SQL_RECORD_COUNT_TREE[] =
+	"SELECT count(*)" RECORD_COUNT_FROM " WHERE (?1 = 0 OR r.org_id = ?1)" RECORD_FILTER;
 
 static const char *like_pattern(struct arena *a, const char *q)
 {
@@ -270,17 +275,48 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct record
 	db_bind_int64(st, 9, f->has_attachments);
 }
 
-int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
-		      int64_t offset, int64_t limit, struct record **items, int *n,
-		      int64_t *total)
+/* The live and deleted records of a unit as record_total keeps them (its
+ * triggers move it with every insert, delete and change of unit or
+ * deletion). */
+static const char SQL_RECORD_TOTAL[] = "SELECT live, deleted FROM record_total WHERE org_id = ?";
+
+/* How many records match f: for all the records of one unit, live or
+ * deleted, the kept total; with any other filter a count. */
+static int count_records(struct db *db, struct arena *a, const struct record_filter *f,
+			 const char *like, int64_t *total)
 {
-	const char *like = like_pattern(a, f->q);
 	struct db_stmt *st;
-	int rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
+	int rc;
+	if (!f->path && !f->kind && !f->from && !f->to && !like && !f->has_attachments) {
+		rc = db_prepare(db, SQL_RECORD_TOTAL, &st);
+		if (rc)
+			return rc;
+		db_bind_int64(st, 1, f->org_id);
+		rc = db_step(st);
+		if (rc == ZRZ_DONE) {
+			*total = 0; /* no record ever */
+			return ZRZ_OK;
+		}
+		if (rc != ZRZ_ROW)
+			return rc;
+		*total = db_col_int64(st, f->deleted ? 1 : 0);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
 	if (rc)
 		return rc;
 	bind_filter(st, a, f, like);
-	rc = store__one_int(st, total);
+	return store__one_int(st, total);
+}
+
+int store_record_page(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, int64_t *total, store_record_fn fn,
+		      void *ctx)
+{
+	const char *like = like_pattern(a, f->q);
+	struct db_stmt *st;
+	int rc = count_records(db, a, f, like, total);
 	if (rc)
 		return rc;
 	rc = db_prepare(db, f->path ? SQL_RECORD_LIST_TREE : SQL_RECORD_LIST_UNIT, &st);
@@ -289,12 +325,14 @@ int store_record_list(struct db *db, struct arena *a, const struct record_filter
 	bind_filter(st, a, f, like);
 	db_bind_int64(st, 10, limit);
 	db_bind_int64(st, 11, offset);
-	int cap = 0;
-	*n = 0;
-	*items = NULL;
 	while ((rc = db_step(st)) == ZRZ_ROW) {
-		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
-		read_record(st, a, &(*items)[(*n)++]);
+		struct record r;
+		read_record(st, NULL, &r); /* borrowed from st until the next step */
+		rc = fn(ctx, &r, NULL);
+		if (rc) {
+			db_reset(st);
+			return rc;
+		}
 	}
 	return rc == ZRZ_DONE ? ZRZ_OK : rc;
 }
@@ -332,10 +370,9 @@ static const char SQL_RECORD_KEPT_TREE[] =
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total)
 {
-	struct db_stmt *st;
-	int rc;
 	if (!f->deleted && !f->from && !f->to && !f->q && !f->has_attachments) {
-		rc = db_prepare(db, f->path ? SQL_RECORD_KEPT_TREE : SQL_RECORD_KEPT_UNIT, &st);
+		struct db_stmt *st;
+		int rc = db_prepare(db, f->path ? SQL_RECORD_KEPT_TREE : SQL_RECORD_KEPT_UNIT, &st);
 		if (rc)
 			return rc;
 		if (f->path) {
@@ -348,11 +385,7 @@ int store_record_count(struct db *db, struct arena *a, const struct record_filte
 		}
 		return store__one_int(st, total);
 	}
-	rc = db_prepare(db, f->path ? SQL_RECORD_COUNT_TREE : SQL_RECORD_COUNT_UNIT, &st);
-	if (rc)
-		return rc;
-	bind_filter(st, a, f, like_pattern(a, f->q));
-	return store__one_int(st, total);
+	return count_records(db, a, f, like_pattern(a, f->q), total);
 }
 
 /* Walk the records of unit f->org_id (f->path NULL), named org_name;

@@ -159,16 +159,12 @@ int store_record_set_deleted(struct db *db, int64_t id, int64_t deleted_at, int6
 /* Keep version `version` of record id, data being its JSON text. */
 int store_record_version_insert(struct db *db, int64_t record_id, int64_t version,
 				const char *data, int64_t by, int64_t now);
-/* Records matching f, date descending then id descending. */
-int store_record_list(struct db *db, struct arena *a, const struct record_filter *f,
-		      int64_t offset, int64_t limit, struct record **items, int *n,
-		      int64_t *total);
 /* How many records match f. */
 int store_record_count(struct db *db, struct arena *a, const struct record_filter *f,
 		       int64_t *total);
 /*
  * Call fn for each record matching f, at most max of them: for one unit in
- * the order of store_record_list (newest date first), for a subtree unit
+ * the order of store_record_page (newest date first), for a subtree unit
  * by unit in the order of the tree (paths), each unit's records newest
  * first.  org_name is the name of the record's unit.  The
  * record and the name are valid only during the call.  Reads in pages, so
@@ -178,6 +174,13 @@ int store_record_count(struct db *db, struct arena *a, const struct record_filte
 typedef int (*store_record_fn)(void *ctx, const struct record *r, const char *org_name);
 int store_record_each(struct db *db, const struct record_filter *f, int64_t max,
 		      store_record_fn fn, void *ctx);
+/* How many records match f (*total), then fn for each record of the page
+ * (offset, limit) in the list's order: date descending, then id descending.
+ * The record is valid only during the call (org_name is NULL); a nonzero
+ * return of fn stops the walk and is returned. */
+int store_record_page(struct db *db, struct arena *a, const struct record_filter *f,
+		      int64_t offset, int64_t limit, int64_t *total, store_record_fn fn,
+		      void *ctx);
 /* Add delta to the counter of (org_id, kind, period_key), creating it at 0. */
 int store_ledger_count_add(struct db *db, int64_t org_id, const char *kind,
 			   const char *period_key, int64_t delta);

@@ -4,7 +4,8 @@ within the caller's scope and refused outside it, validation, soft delete
 and restore with kept versions and audit rows, compliance of a unit as
 records are added, and a property test: after 2,000 random creates, edits
 (of date and kind), deletes and restores through the API, every counter of
-ledger_count equals a recount of the live records for every period key.
+ledger_count equals a recount of the live records for every period key;
+the list's rows, written without jansson, equal the records one by one.
 
     python3 tests/api/test_ledger.py       (ZRZ_BIN selects the binary,
                                             ZRZ_PG runs it on PostgreSQL)
@@ -105,8 +106,10 @@ def setup():
     S.add_user(a, "leada", "leader", "self", name="一中班子成员")
     S.add_user(a, "seca", "secretary", "self", name="一中书记")
     S.add_user(a, "plain", "member", "self", name="普通党员")
+    IDS["C"] = S.add_org("第三中学", parent=b)
+    S.add_user(IDS["C"], "offc", "office", "self", name="三中办公室")
     S.start()
-    for name in ("shuji", "offa", "offb", "leada", "seca", "plain"):
+    for name in ("shuji", "offa", "offb", "offc", "leada", "seca", "plain"):
         c(name)
 
 
@@ -361,7 +364,8 @@ def test_obligations_and_compliance():
 
 def test_counters_equal_recount_after_random_ops():
     """2,000 random creates, edits, deletes and restores; then every counter
-    equals a full recount of the live records."""
+    equals a full recount of the live records, and every unit's kept total
+    of live and deleted records a recount of them."""
     rnd = random.Random(int(os.environ.get("ZRZ_SEED", "4")))
     orgs = [IDS["A"], IDS["B"], IDS["A1"]]
     kinds = ["special_meeting", "committee_study", "talk", "branch_committee"]
@@ -407,6 +411,90 @@ def test_counters_equal_recount_after_random_ops():
     assert not diff, "counters differ from a recount: %r" % dict(list(diff.items())[:10])
     assert len(want) > 100, len(want)
     assert S.sql("SELECT count(*) FROM ledger_count WHERE count < 0") == [(0,)]
+    # The kept totals the list answers with equal a recount too, and the
+    # list's total without filters (kept) equals the one with a filter that
+    # matches every record (counted).
+    kept = {r[0]: (r[1], r[2]) for r in S.sql("SELECT org_id, live, deleted FROM record_total")
+            if r[1] or r[2]}
+    counted = {r[0]: (r[1], r[2]) for r in S.sql(
+        "SELECT org_id, sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END) FROM record GROUP BY org_id")}
+    assert kept == counted, (kept, counted)
+    offices = {IDS["A"]: "offa", IDS["B"]: "offb"}  # only they list deleted records
+    for org in orgs:
+        for deleted in (0, 1) if org in offices else (0,):
+            want = counted[org][deleted]
+            who = c(offices[org] if deleted else "shuji")
+            base = "/api/v1/records?org_id=%d&deleted=%d&size=1" % (org, deleted)
+            assert ok(who.get(base))["total"] == want
+            assert ok(who.get(base + "&from=2000-01-01"))["total"] == want
+            assert ok(who.get(base + "&page=%d" % (want + 1)))["items"] == []
+
+
+def test_list_rows_as_records():
+    """The list writes its rows without jansson (core/jsonw.h): each row must
+    be the record as GET /api/v1/records/{id} shows it, whatever its text,
+    and stored participants or absentees in another form than the ledger
+    writes are read as before."""
+    org = IDS["C"]
+    odd = ["引号\"与反斜杠\\", "制表\t换行\n回车\r", "😀𠀀 U+2028\u2028 斜杠/", "\u00a0不换行空格\u3000",
+           "</script>&amp;", "a" * 200]
+    ids = []
+    for i, text in enumerate(odd):
+        line = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+        body = rec(org, kind=KINDS[i], date="2024-05-%02d" % (i + 1), title=line[:200],
+                   place=line, host=None if i % 2 else line[:50],
+                   participants=["张\"三", "Li \\ Si", "😀"] if i % 2 else [],
+                   expected=None if i == 3 else 10 + i, attended=None if i == 3 else i,
+                   absentees=[{"name": "王五", "reason": text}, "赵六"] if i % 3 == 0 else [],
+                   agenda=None if i == 2 else text, minutes=text * 3,
+                   resolutions=text if i == 4 else None)
+        ids.append(ok(c("offc").post("/api/v1/records", body), 201)["id"])
+    ok(c("offc").delete("/api/v1/records/%d" % ids[1]), 204)
+    ok(c("offc").patch("/api/v1/records/%d" % ids[2], {"title": "改过的\"标题\""}))
+    live = [i for i in ids if i != ids[1]]
+
+    def same_as_get(items):
+        for item in items:
+            one = ok(c("offc").get("/api/v1/records/%d" % item["id"]))
+            one.pop("plan_item_ids")
+            assert item == one, (item, one)
+
+    r = c("offc").get("/api/v1/records?org_id=%d&size=200" % org)
+    lst = ok(r)
+    assert lst["total"] == len(live) and [x["id"] for x in lst["items"]] == live[::-1], lst
+    assert list(lst) == ["items", "total"] and len(lst["items"][0]) == 22, lst
+    same_as_get(lst["items"])
+    lst = ok(c("offc").get("/api/v1/records?org_id=%d&deleted=1" % org))
+    assert [x["id"] for x in lst["items"]] == [ids[1]] and lst["items"][0]["deleted"] is True
+    assert lst["items"][0]["deleted_at"], lst
+    same_as_get(lst["items"])
+    lst = ok(c("offc").get("/api/v1/records?org_id=%d&size=2&page=2" % org))
+    assert lst["total"] == len(live) and [x["id"] for x in lst["items"]] == live[::-1][2:4]
+    lst = ok(c("offc").get("/api/v1/records?org_id=%d&size=2&page=99" % org))
+    assert lst == {"items": [], "total": len(live)}, lst
+    lst = ok(c("offc").get("/api/v1/records?org_id=%d&kind=%s" % (org, KINDS[4])))
+    assert lst["total"] == 1 and lst["items"][0]["id"] == ids[4], lst
+    # Stored in other forms (written by another tool): spaces and escapes
+    # are read as JSON, text that is not JSON is an empty list, as GET does.
+    S.sql("UPDATE record SET participants = ?, absentees = ? WHERE id = ?",
+          ('[ "甲", "\\u4e59\\/" ]', '[{"reason": null, "name": "丙"}]', ids[0]))
+    S.sql("UPDATE record SET participants = ?, absentees = ? WHERE id = ?",
+          ('["未闭合', '{"name":"丁"}', ids[3]))
+    lst = ok(c("offc").get("/api/v1/records?org_id=%d&size=200" % org))
+    rows = {x["id"]: x for x in lst["items"]}
+    assert rows[ids[0]]["participants"] == ["甲", "乙/"], rows[ids[0]]
+    assert rows[ids[0]]["absentees"] == [{"reason": None, "name": "丙"}], rows[ids[0]]
+    assert rows[ids[3]]["participants"] == [] and rows[ids[3]]["absentees"] == {"name": "丁"}
+    same_as_get(lst["items"])
+    if not S.pg:
+        # Text that is not UTF-8 (only a tool writing the file itself could
+        # store it): U+FFFD for each stray byte, and the answer is still JSON.
+        S.sql("UPDATE record SET minutes = CAST(x'61ff62e4b8' AS TEXT) WHERE id = ?",
+              (ids[4],))
+        lst = ok(c("offc").get("/api/v1/records?org_id=%d&size=200" % org))
+        rows = {x["id"]: x for x in lst["items"]}
+        assert rows[ids[4]]["minutes"] == "a\ufffdb\ufffd\ufffd", rows[ids[4]]
 
 
 def main():
@@ -416,7 +504,8 @@ def main():
                     test_record_refused_outside_scope, test_record_validation,
                     test_soft_delete_restore_versions_audit,
                     test_obligations_and_compliance,
-                    test_counters_equal_recount_after_random_ops])
+                    test_counters_equal_recount_after_random_ops,
+                    test_list_rows_as_records])
         S.stop()
     finally:
         S.cleanup()
