@@ -2,7 +2,7 @@
 -- record so that every writer moves it (the API, bulk loads, tools): the
 -- ledger list's total of one unit without filters is then one row instead
 -- of a count over all of the unit's records on every page.
--- The same table as migrations/sqlite/0010_record_total.sql in PostgreSQL's
+-- The same table as migrations/sqlite/0013_record_total.sql in PostgreSQL's
 -- dialect.
 
 CREATE TABLE record_total (
