@@ -354,6 +354,14 @@ static const char SQL_WALK[] =
 	" AND (?4 IS NULL OR c.period_key = ?4)"
 	" AND (c.path, c.year, c.kind, c.prank, c.period_key) > (?1, ?3, ?5, ?6, ?7)"
 	" ORDER BY c.path, c.year, c.kind, c.prank, c.period_key LIMIT ?8";
+/* PostgreSQL the other way round: it estimates "c.year + 0 = ?3" to match
+ * almost no row, and then sorts the whole subtree for every batch instead
+ * of reading the index (0.6 s against 3 ms a batch for 288,000 rows). */
+static const char SQL_WALK_PG[] =
+	PAGE_SELECT " WHERE c.path >= ?1 AND c.path < ?2 AND c.year = ?3"
+	" AND (?4 IS NULL OR c.period_key = ?4)"
+	" AND (c.path, c.year, c.kind, c.prank, c.period_key) > (?1, ?3, ?5, ?6, ?7)"
+	" ORDER BY c.path, c.year, c.kind, c.prank, c.period_key LIMIT ?8";
 
 int store_compliance_walk(struct db *db, const char *path, int64_t year, const char *period_key,
 			  int64_t batch, store_compliance_fn fn, void *ctx)
@@ -366,7 +374,8 @@ int store_compliance_walk(struct db *db, const char *path, int64_t year, const c
 	int rc = ZRZ_OK;
 	for (;;) {
 		struct db_stmt *st;
-		rc = db_prepare(db, SQL_WALK, &st);
+		rc = db_prepare(db, db_is_postgres(db) ? SQL_WALK_PG : SQL_WALK,
+				&st);
 		if (rc)
 			break;
 		db_bind_text(st, 1, last_path);

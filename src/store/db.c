@@ -375,6 +375,11 @@ int db_lock_chain(struct db *db)
 	return db->ops->lock_chain(db);
 }
 
+bool db_is_postgres(const struct db *db)
+{
+	return store_kind_of(db->store) == STORE_POSTGRES;
+}
+
 const char *db_sql_has_migrations(const struct db *db)
 {
 	return db->ops->sql_has_migrations;

@@ -110,5 +110,8 @@ int db_lock_chain(struct db *db);
 
 /* The engine's query for "does schema_migrations exist" (one row: 0 or 1). */
 const char *db_sql_has_migrations(const struct db *db);
+/* The connection is to PostgreSQL: for the rare statement whose best form
+ * differs between the two engines' planners. */
+bool db_is_postgres(const struct db *db);
 
 #endif
