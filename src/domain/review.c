@@ -470,8 +470,6 @@ int review_publish(struct db *db, struct arena *a, const struct actor *who,
 			  json_pack("{s:s, s:o}", "url", url, "at", opt_time(at)));
 }
 
-/* ---- JSON ---- */
-
 /* ---- files ---- */
 
 int review_attachment_get(struct db *db, struct arena *a, int64_t id,
@@ -502,7 +500,7 @@ int review_attach(struct db *db, struct arena *a, const struct actor *who,
 	if (rc)
 		return rc;
 	struct review_patch p = {0};
-	for (int i = 0; i < nfiles && !rc; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		existed[i] = false;
 		rc = store_review_attachment_find_live(db, a, cur->id, files[i].content.sha256,
 						       &added[i]);
@@ -592,6 +590,8 @@ json_t *review_attachment_json(const struct review_attachment *t)
 	json_object_set_new(j, "added_at", opt_time(t->added_at));
 	return j;
 }
+
+/* ---- JSON ---- */
 
 static int64_t deadline_of(const struct review *r)
 {

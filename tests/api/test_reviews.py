@@ -570,9 +570,14 @@ def test_attachments_upload_list_download():
     refused(lambda: detach("auth", rid, j["items"][0]["id"]), 404, field="aid")
     refused(lambda: c("auth").get("/api/v1/review-attachments/%d" % j["items"][0]["id"]), 404)
     refused(lambda: detach("auth", rid, 999999), 404, field="aid")
+    # The same content twice in one upload is one file.
+    j = ok(upload("auth", rid, [("四.png", png(4)), ("四（副本）.png", png(4))]), 201)
+    assert [x["duplicate"] for x in j["items"]] == [False, True], j
+    assert j["items"][0]["id"] == j["items"][1]["id"] and j["review"]["revision"] == 5, j
+    assert [a["name"] for a in get(rid)["attachments"]] == ["活动照片 1.png", "三.png", "四.png"]
     creates = [json.loads(r[6]) for r in S.audit("review_attachment.create")
                if json.loads(r[6])["review_id"] == rid]
-    assert [x["name"] for x in creates] == ["活动照片 1.png", "二.png", "三.png"], creates
+    assert [x["name"] for x in creates] == ["活动照片 1.png", "二.png", "三.png", "四.png"], creates
     assert [json.loads(r[6])["name"] for r in S.audit("review_attachment.delete")
             if json.loads(r[6])["review_id"] == rid] == ["二.png"]
 
