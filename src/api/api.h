@@ -186,4 +186,16 @@ int api_review_form(struct req *r);
 int api_review_config_get(struct req *r);
 int api_review_config_put(struct req *r);
 
+/* The files of a submission of the three-stage review. */
+int api_review_attachment_list(struct req *r);
+int api_review_attachment_upload(struct req *r);
+int api_review_attachment_delete(struct req *r);
+int api_review_attachment_download(struct req *r);
+
+/* Content-Disposition "attachment; filename*=UTF-8''…" for name, percent-
+ * encoded (RFC 6266, 5987), in a's memory (api/attachment_api.c). */
+const char *api_disposition(struct arena *a, const char *name);
+/* Does an If-None-Match header name etag (or "*")? */
+bool api_etag_matches(const char *header, const char *etag);
+
 #endif

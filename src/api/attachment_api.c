@@ -156,7 +156,7 @@ int api_attachment_list(struct req *r)
 }
 
 /* attachment; filename*=UTF-8''name, percent-encoded (RFC 6266, 5987). */
-static const char *disposition(struct arena *a, const char *name)
+const char *api_disposition(struct arena *a, const char *name)
 {
 	static const char prefix[] = "attachment; filename*=UTF-8''";
 	size_t n = strlen(name);
@@ -178,7 +178,7 @@ static const char *disposition(struct arena *a, const char *name)
 }
 
 /* Does an If-None-Match header name etag (or "*")? */
-static bool etag_matches(const char *header, const char *etag)
+bool api_etag_matches(const char *header, const char *etag)
 {
 	if (!header)
 		return false;
@@ -218,7 +218,7 @@ static bool not_modified(struct req *r, const struct attachment *t, const char *
 	const char *etag = arena_printf(r->arena, "\"%s%s\"", t->sha256, suffix);
 	req_add_header(r, "ETag", etag);
 	req_add_header(r, "Cache-Control", "private, no-cache");
-	return etag_matches(req_header(r, "If-None-Match"), etag);
+	return api_etag_matches(req_header(r, "If-None-Match"), etag);
 }
 
 int api_attachment_download(struct req *r)
@@ -238,7 +238,7 @@ int api_attachment_download(struct req *r)
 	rc = attachment_data(db, r->arena, &t, &data, &n);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
-	req_add_header(r, "Content-Disposition", disposition(r->arena, t.name));
+	req_add_header(r, "Content-Disposition", api_disposition(r->arena, t.name));
 	return req_reply_bytes(r, 200, t.mime, data, n);
 }
 

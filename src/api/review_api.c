@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/ztime.h"
 #include "api/api.h"
+#include "domain/attachment.h"
 #include "domain/review.h"
 #include "domain/textdiff.h"
 #include "report/approval_form.h"
@@ -571,4 +572,154 @@ int api_review_config_put(struct req *r)
 	json_t *j = review_config_json(&c);
 	json_object_set_new(j, "editable", json_true());
 	return req_reply_json(r, 200, j);
+}
+
+/* ---- files ---- */
+
+static const char NO_FILE[] = "附件不存在或不在您的权限范围内";
+
+int api_review_attachment_list(struct req *r)
+{
+	int64_t id;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct db *db;
+	rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct review rv;
+	rc = visible_review(r, db, id, &rv);
+	if (rc)
+		return rc;
+	struct review_attachment *t;
+	int n;
+	rc = review_attachments(db, r->arena, id, &t, &n);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, review_attachment_json(&t[i]));
+	return req_reply_json(r, 200, json_page(arr, n));
+}
+
+int api_review_attachment_upload(struct req *r)
+{
+	int64_t id;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct db *db;
+	rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct review rv;
+	/* Who and when first: nobody learns how their file was judged for a
+	 * submission they may not change. */
+	rc = visible_review(r, db, id, &rv);
+	if (rc)
+		return rc;
+	struct derr e = {0};
+	rc = review_may_edit(&api_who(r)->actor, &rv, &e);
+	if (rc)
+		return api_fail(r, rc, &e);
+	struct multipart_part *parts;
+	int nparts;
+	rc = req_multipart(r, ATTACHMENT_FILES_MAX, &parts, &nparts);
+	if (rc)
+		return rc;
+	struct attachment_file *files = arena_alloc(r->arena, sizeof(*files) * (size_t)nparts);
+	for (int i = 0; i < nparts; i++) {
+		const struct multipart_part *x = &parts[i];
+		if (strcmp(x->name, "file") != 0)
+			return req_fail(r, ZRZ_EBADREQ, "file", "只认识名为 “file” 的部分");
+		if (!x->filename)
+			return req_fail(r, ZRZ_EINVAL, "file", "“file” 部分应为上传的文件（需有文件名）");
+		rc = attachment_prepare(api_app(r), r->arena, x->filename, x->data, x->len,
+					&files[i], &e);
+		if (rc)
+			return api_fail(r, rc, &e);
+	}
+	struct review cur, out;
+	rc = begin_step(r, &db, &cur);
+	if (rc)
+		return rc;
+	struct review_attachment *added = arena_alloc(r->arena, sizeof(*added) * (size_t)nparts);
+	bool *existed = arena_alloc(r->arena, sizeof(*existed) * (size_t)nparts);
+	rc = review_attach(db, r->arena, &api_who(r)->actor, &cur, files, nparts, added, existed,
+			   &out, &e);
+	if (rc)
+		return api_fail(r, rc, &e);
+	rc = api_commit(r);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (int i = 0; i < nparts; i++) {
+		json_t *j = review_attachment_json(&added[i]);
+		json_object_set_new(j, "duplicate", json_boolean(existed[i]));
+		json_array_append_new(arr, j);
+	}
+	json_t *page = json_page(arr, nparts);
+	json_object_set_new(page, "review", review_json(&out));
+	return req_reply_json(r, 201, page);
+}
+
+int api_review_attachment_delete(struct req *r)
+{
+	int64_t aid;
+	int rc = req_param_id(r, "aid", &aid);
+	if (rc)
+		return rc;
+	struct db *db;
+	struct review cur, out;
+	rc = begin_step(r, &db, &cur);
+	if (rc)
+		return rc;
+	struct review_attachment t;
+	rc = review_attachment_get(db, r->arena, aid, &t);
+	if (rc == ZRZ_ENOTFOUND || (!rc && (t.review_id != cur.id || t.deleted_at)))
+		return req_fail(r, ZRZ_ENOTFOUND, "aid", NO_FILE);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	struct derr e = {0};
+	rc = review_detach(db, r->arena, &api_who(r)->actor, &cur, &t, &out, &e);
+	return finish_step(r, db, rc, &e, &out);
+}
+
+int api_review_attachment_download(struct req *r)
+{
+	int64_t id;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct db *db;
+	rc = api_db(r, &db);
+	if (rc)
+		return rc;
+	struct review_attachment t;
+	rc = review_attachment_get(db, r->arena, id, &t);
+	if (rc == ZRZ_ENOTFOUND || (!rc && t.deleted_at))
+		return req_fail(r, ZRZ_ENOTFOUND, "id", NO_FILE);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	struct review rv;
+	rc = review_get(db, r->arena, t.review_id, &rv);
+	if (rc == ZRZ_ENOTFOUND ||
+	    (!rc && rv.author_id != api_who(r)->user.id && !scope_sees(api_who(r), rv.org_path)))
+		return req_fail(r, ZRZ_ENOTFOUND, "id", NO_FILE);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	/* The bytes never change under their hash: it is the entity tag. */
+	const char *etag = arena_printf(r->arena, "\"%s\"", t.sha256);
+	req_add_header(r, "ETag", etag);
+	req_add_header(r, "Cache-Control", "private, no-cache");
+	if (api_etag_matches(req_header(r, "If-None-Match"), etag))
+		return req_reply_bytes(r, 304, NULL, "", 0);
+	const void *data;
+	size_t n;
+	rc = review_attachment_data(db, r->arena, &t, &data, &n);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	req_add_header(r, "Content-Disposition", api_disposition(r->arena, t.name));
+	return req_reply_bytes(r, 200, t.mime, data, n);
 }

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/str.h"
 #include "core/ztime.h"
+#include "domain/attachment.h"
 #include "domain/audit.h"
 #include "domain/review.h"
 #include "domain/user.h"
@@ -221,15 +222,23 @@ static int round_signatures(struct db *db, struct arena *a, const struct review 
 	return ZRZ_OK;
 }
 
-int review_edit(struct db *db, struct arena *a, const struct actor *who,
-		const struct review *cur, const struct review_patch *p, struct review *out,
-		struct derr *e)
+int review_may_edit(const struct actor *who, const struct review *cur, struct derr *e)
 {
 	if (who->user_id != cur->author_id)
 		return derr_set(e, ZRZ_EFORBIDDEN, NULL, "只有稿件的作者可以修改稿件");
 	if (!strcmp(cur->state, "approved") || !strcmp(cur->state, "published") ||
 	    !strcmp(cur->state, "withdrawn"))
 		return derr_set(e, ZRZ_ECONFLICT, "state", "已批准、已发布或已撤回的稿件不能修改");
+	return ZRZ_OK;
+}
+
+int review_edit(struct db *db, struct arena *a, const struct actor *who,
+		const struct review *cur, const struct review_patch *p, struct review *out,
+		struct derr *e)
+{
+	int rc = review_may_edit(who, cur, e);
+	if (rc)
+		return rc;
 	if (p->title && !line_ok(p->title, REVIEW_TITLE_MAX))
 		return derr_set(e, ZRZ_EINVAL, "title", "标题应为 1 至 200 个字，不能换行");
 	if (p->body && (!text_ok(p->body, REVIEW_BODY_MAX) || str_blank(p->body)))
@@ -241,12 +250,16 @@ int review_edit(struct db *db, struct arena *a, const struct actor *who,
 		next.channel_id = p->channel_id;
 	if (p->set_sensitive)
 		next.sensitive = p->sensitive;
-	int rc = p->set_channel && next.channel_id != cur->channel_id
-			 ? check_channel(db, a, cur->org_id, next.channel_id, e)
-			 : ZRZ_OK;
+	rc = p->set_channel && next.channel_id != cur->channel_id
+		     ? check_channel(db, a, cur->org_id, next.channel_id, e)
+		     : ZRZ_OK;
 	if (rc)
 		return rc;
-	bool text_changed = !same(next.title, cur->title) || (p->body && !same(p->body, cur->body));
+	/* A file added or removed changes what is signed as much as the text
+	 * does: it makes a revision too. */
+	bool text_changed = !same(next.title, cur->title) ||
+			    (p->body && !same(p->body, cur->body)) || p->files_added ||
+			    p->files_removed;
 	bool changed = text_changed || next.channel_id != cur->channel_id ||
 		       next.sensitive != cur->sensitive;
 	if (!changed) {
@@ -263,6 +276,10 @@ int review_edit(struct db *db, struct arena *a, const struct actor *who,
 	}
 	if (!same(next.title, cur->title))
 		json_object_set_new(d, "title", json_pack("[s,s]", cur->title, next.title));
+	if (p->files_added)
+		json_object_set_new(d, "files_added", json_integer(p->files_added));
+	if (p->files_removed)
+		json_object_set_new(d, "files_removed", json_integer(p->files_removed));
 	if (next.channel_id != cur->channel_id)
 		json_object_set_new(d, "channel_id", json_pack("[I,I]", (json_int_t)cur->channel_id,
 							       (json_int_t)next.channel_id));
@@ -453,6 +470,127 @@ int review_publish(struct db *db, struct arena *a, const struct actor *who,
 			  json_pack("{s:s, s:o}", "url", url, "at", opt_time(at)));
 }
 
+/* ---- files ---- */
+
+int review_attachment_get(struct db *db, struct arena *a, int64_t id,
+			  struct review_attachment *out)
+{
+	return store_review_attachment_get(db, a, id, out);
+}
+
+int review_attachments(struct db *db, struct arena *a, int64_t review_id,
+		       struct review_attachment **items, int *n)
+{
+	return store_review_attachments(db, a, review_id, items, n);
+}
+
+int review_attachment_data(struct db *db, struct arena *a, const struct review_attachment *t,
+			   const void **data, size_t *n)
+{
+	int rc = store_attachment_content_data(db, a, t->sha256, data, n);
+	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
+}
+
+int review_attach(struct db *db, struct arena *a, const struct actor *who,
+		  const struct review *cur, const struct attachment_file *files, int nfiles,
+		  struct review_attachment *added, bool *existed, struct review *out,
+		  struct derr *e)
+{
+	int rc = review_may_edit(who, cur, e);
+	if (rc)
+		return rc;
+	struct review_patch p = {0};
+	for (int i = 0; i < nfiles; i++) {
+		existed[i] = false;
+		rc = store_review_attachment_find_live(db, a, cur->id, files[i].content.sha256,
+						       &added[i]);
+		if (!rc) {
+			existed[i] = true;
+			continue;
+		}
+		if (rc != ZRZ_ENOTFOUND)
+			return rc;
+		rc = ZRZ_OK;
+		/* The same content twice in one upload is added once. */
+		for (int k = 0; k < i && !existed[i]; k++)
+			existed[i] = !existed[k] &&
+				     !strcmp(files[k].content.sha256, files[i].content.sha256);
+		p.files_added += !existed[i];
+	}
+	if (!p.files_added) {
+		*out = *cur;
+		return ZRZ_OK;
+	}
+	/* The edit first: the files belong to the revision it makes. */
+	rc = review_edit(db, a, who, cur, &p, out, e);
+	int64_t now = time_now();
+	for (int i = 0; i < nfiles && !rc; i++) {
+		const struct attachment_content *c = &files[i].content;
+		if (existed[i]) {
+			rc = store_review_attachment_find_live(db, a, cur->id, c->sha256, &added[i]);
+			continue;
+		}
+		bool stored;
+		int64_t id = 0;
+		rc = store_attachment_content_exists(db, c->sha256, &stored);
+		if (!rc && !stored)
+			rc = store_attachment_content_insert(db, c, now);
+		if (!rc)
+			rc = store_review_attachment_insert(db, cur->id, c->sha256, files[i].name,
+							    out->revision, who->user_id, now, &id);
+		if (!rc)
+			rc = store_review_attachment_get(db, a, id, &added[i]);
+		if (!rc)
+			rc = audit_log(db, who, cur->org_id, "review_attachment.create",
+				       "review_attachment", id,
+				       json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "review_id",
+						 (json_int_t)cur->id, "name", files[i].name,
+						 "sha256", c->sha256, "mime", c->mime, "revision",
+						 (json_int_t)out->revision, "stored", !stored));
+	}
+	return rc;
+}
+
+int review_detach(struct db *db, struct arena *a, const struct actor *who,
+		  const struct review *cur, const struct review_attachment *t, struct review *out,
+		  struct derr *e)
+{
+	int rc = review_may_edit(who, cur, e);
+	if (rc)
+		return rc;
+	rc = store_review_attachment_set_deleted(db, t->id, time_now());
+	if (rc == ZRZ_ECONFLICT)
+		return derr_set(e, rc, "aid", "附件已删除");
+	if (rc)
+		return rc;
+	struct review_patch p = {.files_removed = 1};
+	rc = review_edit(db, a, who, cur, &p, out, e);
+	if (rc)
+		return rc;
+	return audit_log(db, who, cur->org_id, "review_attachment.delete", "review_attachment",
+			 t->id,
+			 json_pack("{s:I, s:s, s:s, s:I}", "review_id", (json_int_t)cur->id, "name",
+				   t->name, "sha256", t->sha256, "revision",
+				   (json_int_t)out->revision));
+}
+
+json_t *review_attachment_json(const struct review_attachment *t)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(t->id));
+	json_object_set_new(j, "review_id", json_integer(t->review_id));
+	json_object_set_new(j, "name", json_string(t->name));
+	json_object_set_new(j, "mime", json_string(t->mime));
+	json_object_set_new(j, "size", json_integer(t->size));
+	json_object_set_new(j, "sha256", json_string(t->sha256));
+	json_object_set_new(j, "revision", json_integer(t->revision));
+	json_object_set_new(j, "added_by", t->added_by ? json_integer(t->added_by) : json_null());
+	json_object_set_new(j, "added_by_name",
+			    t->added_by_name ? json_string(t->added_by_name) : json_null());
+	json_object_set_new(j, "added_at", opt_time(t->added_at));
+	return j;
+}
+
 /* ---- JSON ---- */
 
 static int64_t deadline_of(const struct review *r)
@@ -517,10 +655,18 @@ int review_detail_json(struct db *db, struct arena *a, const struct review *r, j
 		rc = store_review_signatures(db, a, r->id, &sigs, &nsigs);
 	if (!rc)
 		rc = store_review_revisions(db, a, r->id, &revs, &nrevs);
+	struct review_attachment *files;
+	int nfiles;
+	if (!rc)
+		rc = store_review_attachments(db, a, r->id, &files, &nfiles);
 	if (rc)
 		return rc;
 	json_t *j = review_json(r);
 	json_object_set_new(j, "body", json_string(r->body ? r->body : ""));
+	json_t *farr = json_array();
+	for (int i = 0; i < nfiles; i++)
+		json_array_append_new(farr, review_attachment_json(&files[i]));
+	json_object_set_new(j, "attachments", farr);
 	bool final = review_needs_final(r, &c);
 	json_object_set_new(j, "needs_final", json_boolean(final));
 	/* The stages this submission needs, each with its approval of this

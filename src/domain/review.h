@@ -74,8 +74,16 @@ struct review_patch {
 	int64_t channel_id; /* 0: none */
 	bool set_sensitive;
 	bool sensitive;
+	/* Files added to or removed from the submission in the same step
+	 * (review_attach, review_detach): a change like the body's. */
+	int files_added;
+	int files_removed;
 };
 
+/* May who change cur (its text, settings or files) now?  ZRZ_EFORBIDDEN
+ * for anyone but the author, ZRZ_ECONFLICT once approved, published or
+ * withdrawn, with e set; nothing is read or written. */
+int review_may_edit(const struct actor *who, const struct review *cur, struct derr *e);
 int review_edit(struct db *db, struct arena *a, const struct actor *who,
 		const struct review *cur, const struct review_patch *p, struct review *out,
 		struct derr *e);
@@ -98,10 +106,42 @@ int review_publish(struct db *db, struct arena *a, const struct actor *who,
 		   const struct review *cur, bool is_office, const char *url, int64_t at,
 		   struct review *out, struct derr *e);
 
+/*
+ * The files of a submission (its attachments), with the rules of an edit:
+ * only the author adds or removes one, only while the submission may be
+ * edited (ZRZ_EFORBIDDEN, ZRZ_ECONFLICT), and each change is an edit
+ * through review_edit: a new revision, and after a signature of the round
+ * a new round at 初审.  review_attach stores the prepared files
+ * (attachment_prepare) of one upload as one edit; a file whose content the
+ * submission carries already is not added again: added[i] is then that
+ * one and existed[i] is set, and when every file is such, nothing changes
+ * and *out is *cur.  Each added file is audited review_attachment.create,
+ * each removed one review_attachment.delete (ZRZ_ECONFLICT when removed
+ * already).
+ */
+struct attachment_file;
+int review_attach(struct db *db, struct arena *a, const struct actor *who,
+		  const struct review *cur, const struct attachment_file *files, int nfiles,
+		  struct review_attachment *added, bool *existed, struct review *out,
+		  struct derr *e);
+int review_detach(struct db *db, struct arena *a, const struct actor *who,
+		  const struct review *cur, const struct review_attachment *t, struct review *out,
+		  struct derr *e);
+/* File id of any submission, live or removed (ZRZ_ENOTFOUND: none). */
+int review_attachment_get(struct db *db, struct arena *a, int64_t id,
+			  struct review_attachment *out);
+/* The live files of submission review_id, oldest first. */
+int review_attachments(struct db *db, struct arena *a, int64_t review_id,
+		       struct review_attachment **items, int *n);
+/* The bytes of t (arena). */
+int review_attachment_data(struct db *db, struct arena *a, const struct review_attachment *t,
+			   const void **data, size_t *n);
+json_t *review_attachment_json(const struct review_attachment *t);
+
 /* The submission for lists. */
 json_t *review_json(const struct review *r);
-/* The submission with its body, stages, signatures, revisions and who may
- * sign the current stage (for the detail page). */
+/* The submission with its body, files, stages, signatures, revisions and
+ * who may sign the current stage (for the detail page). */
 int review_detail_json(struct db *db, struct arena *a, const struct review *r, json_t **out);
 
 /* The stages the form shows and its labels, for the approval form. */

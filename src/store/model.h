@@ -608,6 +608,22 @@ struct review_signature {
 	int64_t signed_at;
 };
 
+/* A file of a submission (its attachment); the content is stored once by
+ * SHA-256 in attachment_content. */
+struct review_attachment {
+	int64_t id;
+	int64_t review_id;
+	const char *sha256;
+	const char *name;
+	const char *mime;
+	int64_t size;
+	int64_t revision; /* the submission's revision it was added in */
+	int64_t added_by;
+	const char *added_by_name;
+	int64_t added_at;
+	int64_t deleted_at; /* 0: live */
+};
+
 struct review_filter {
 	int64_t org_id;      /* one unit, or with path its subtree; 0: any */
 	const char *path;

@@ -530,4 +530,19 @@ int store_review_channel(struct db *db, struct arena *a, int64_t id, struct revi
 int store_review_waiting(struct db *db, struct arena *a, int64_t after_id, int64_t limit,
 			 struct review **items, int *n);
 
+/* The files of a submission: by id (live or removed), the live one of
+ * review_id with content sha256, and the live ones oldest first; the
+ * insert answers the new id, the delete ZRZ_ECONFLICT when it is removed
+ * already. */
+int store_review_attachment_get(struct db *db, struct arena *a, int64_t id,
+				struct review_attachment *out);
+int store_review_attachment_find_live(struct db *db, struct arena *a, int64_t review_id,
+				      const char *sha256, struct review_attachment *out);
+int store_review_attachments(struct db *db, struct arena *a, int64_t review_id,
+			     struct review_attachment **items, int *n);
+int store_review_attachment_insert(struct db *db, int64_t review_id, const char *sha256,
+				   const char *name, int64_t revision, int64_t by, int64_t now,
+				   int64_t *id);
+int store_review_attachment_set_deleted(struct db *db, int64_t id, int64_t now);
+
 #endif

@@ -478,3 +478,123 @@ int store_review_channel(struct db *db, struct arena *a, int64_t id, struct revi
 	db_reset(st);
 	return ZRZ_OK;
 }
+
+/* ---- files ---- */
+
+#define ATTACHMENT_COLS                                                                      \
+	"t.id, t.review_id, t.sha256, t.name, c.mime, c.size, t.revision, "                   \
+	"coalesce(t.added_by, 0), u.name, t.added_at, coalesce(t.deleted_at, 0) "              \
+	"FROM review_attachment t JOIN attachment_content c ON c.sha256 = t.sha256 "           \
+	"LEFT JOIN users u ON u.id = t.added_by"
+
+static void read_attachment(struct db_stmt *st, struct arena *a, struct review_attachment *t)
+{
+	t->id = db_col_int64(st, 0);
+	t->review_id = db_col_int64(st, 1);
+	t->sha256 = store__text(st, 2, a);
+	t->name = store__text(st, 3, a);
+	t->mime = store__text(st, 4, a);
+	t->size = db_col_int64(st, 5);
+	t->revision = db_col_int64(st, 6);
+	t->added_by = db_col_int64(st, 7);
+	t->added_by_name = store__text(st, 8, a);
+	t->added_at = db_col_int64(st, 9);
+	t->deleted_at = db_col_int64(st, 10);
+}
+
+static const char SQL_ATTACHMENT_GET[] = "SELECT " ATTACHMENT_COLS " WHERE t.id = ?";
+static const char SQL_ATTACHMENT_FIND[] = "SELECT " ATTACHMENT_COLS
+					  " WHERE t.review_id = ? AND t.sha256 = ? "
+					  "AND t.deleted_at IS NULL";
+static const char SQL_ATTACHMENT_LIST[] = "SELECT " ATTACHMENT_COLS
+					  " WHERE t.review_id = ? AND t.deleted_at IS NULL "
+					  "ORDER BY t.id";
+
+static int one_attachment(struct db_stmt *st, struct arena *a, struct review_attachment *out)
+{
+	int rc = db_step(st);
+	if (rc == ZRZ_ROW) {
+		read_attachment(st, a, out);
+		db_reset(st);
+		return ZRZ_OK;
+	}
+	return rc == ZRZ_DONE ? ZRZ_ENOTFOUND : rc;
+}
+
+int store_review_attachment_get(struct db *db, struct arena *a, int64_t id,
+				struct review_attachment *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ATTACHMENT_GET, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	return one_attachment(st, a, out);
+}
+
+int store_review_attachment_find_live(struct db *db, struct arena *a, int64_t review_id,
+				      const char *sha256, struct review_attachment *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ATTACHMENT_FIND, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, review_id);
+	db_bind_text(st, 2, sha256);
+	return one_attachment(st, a, out);
+}
+
+int store_review_attachments(struct db *db, struct arena *a, int64_t review_id,
+			     struct review_attachment **items, int *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ATTACHMENT_LIST, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, review_id);
+	int cap = 0;
+	*n = 0;
+	*items = NULL;
+	while ((rc = db_step(st)) == ZRZ_ROW) {
+		*items = store__grow(a, *items, *n, &cap, sizeof(**items));
+		read_attachment(st, a, &(*items)[(*n)++]);
+	}
+	return rc == ZRZ_DONE ? ZRZ_OK : rc;
+}
+
+static const char SQL_ATTACHMENT_INSERT[] =
+	"INSERT INTO review_attachment (review_id, sha256, name, revision, added_by, added_at) "
+	"VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+
+int store_review_attachment_insert(struct db *db, int64_t review_id, const char *sha256,
+				   const char *name, int64_t revision, int64_t by, int64_t now,
+				   int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ATTACHMENT_INSERT, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, review_id);
+	db_bind_text(st, 2, sha256);
+	db_bind_text(st, 3, name);
+	db_bind_int64(st, 4, revision);
+	db_bind_id(st, 5, by);
+	db_bind_int64(st, 6, now);
+	rc = store__one_int(st, id);
+	return rc == ZRZ_ENOTFOUND ? ZRZ_EINTERNAL : rc;
+}
+
+static const char SQL_ATTACHMENT_SET_DELETED[] =
+	"UPDATE review_attachment SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+
+int store_review_attachment_set_deleted(struct db *db, int64_t id, int64_t now)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, SQL_ATTACHMENT_SET_DELETED, &st);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, id);
+	rc = store__one_change(db, st);
+	return rc == ZRZ_ENOTFOUND ? ZRZ_ECONFLICT : rc;
+}

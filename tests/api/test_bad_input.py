@@ -901,6 +901,37 @@ def cases():
     add(Case("review_config_hours_721", 422, "invalid", "first_hours", who="admin",
              method="PUT", path="/api/v1/review-config?org_id={child}",
              body={"first_hours": 721}))
+    # The files of a submission: the upload parser and the type check of the
+    # ledger's attachments, on the review's routes.
+    RA = dict(UP, path="/api/v1/reviews/{review}/attachments")
+    add(Case("review_upload_json_not_multipart", 415, "unsupported_media_type", None,
+             **dict(RA, ctype="application/json", body={"file": "a.png"})))
+    add(Case("review_upload_unknown_part", 400, "bad_request", "file",
+             body=part(name='name="comment"', data="说明".encode()) + end, **RA))
+    add(Case("review_upload_21_files", 400, "bad_request", None, body=part() * 21 + end, **RA))
+    add(Case("review_upload_missing_final_boundary", 400, "bad_request", None, body=part(),
+             **RA))
+    add(Case("review_upload_file_without_name", 422, "invalid", "file",
+             body=part(name='name="file"') + end, **RA))
+    add(Case("review_upload_empty_file", 422, "invalid", "file", body=part(data=b"") + end,
+             **RA))
+    add(Case("review_upload_script_as_png", 415, "unsupported_media_type", "file",
+             body=part(name='name="file"; filename="图.png"', data=b"<?php echo 1; ?>\n") + end,
+             **RA))
+    add(Case("review_upload_no_csrf", 403, "csrf_failed", None, csrf=False,
+             body=part() + end, **RA))
+    add(Case("review_upload_id_leading_zero", 404, "not_found", "id", body=part() + end,
+             **dict(RA, path="/api/v1/reviews/0{review}/attachments")))
+    add(Case("review_upload_unknown_review", 404, "not_found", "id", body=part() + end,
+             **dict(RA, path="/api/v1/reviews/99999999/attachments")))
+    add(Case("review_attachment_delete_unknown", 404, "not_found", "aid", who="clerk",
+             method="DELETE", path="/api/v1/reviews/{review}/attachments/99999999"))
+    add(Case("review_attachment_delete_text_id", 404, "not_found", "aid", who="clerk",
+             method="DELETE", path="/api/v1/reviews/{review}/attachments/abc"))
+    add(Case("review_attachment_download_0", 404, "not_found", "id", who="clerk",
+             path="/api/v1/review-attachments/0"))
+    add(Case("review_attachment_download_unknown", 404, "not_found", "id", who="clerk",
+             path="/api/v1/review-attachments/99999999"))
 
     # -- 431 --
     add(Case("header_20k", 431, "header_too_large", None, path="/healthz",

@@ -3,7 +3,8 @@
 states of a submission (draft → 初审 → 复审 → [终审] → approved →
 published, returned, withdrawn), every rule of who may sign what (never the
 author, never two stages of one round, only the stage's role), an edit
-after a signature restarting the review at 初审, revisions, signatures that
+after a signature restarting the review at 初审 (adding or removing a file
+is such an edit), attachments, revisions, signatures that
 the database itself refuses to change, reminders of the stage time limits,
 and every refusal writing nothing.
 
@@ -12,9 +13,13 @@ and every refusal writing nothing.
 """
 
 import datetime
+import hashlib
 import json
 import os
+import socket
+import struct
 import sys
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import DBError, Server, run  # noqa: E402
@@ -483,6 +488,193 @@ def test_stage_time_limits_remind():
     assert len(review_keys()) == n
 
 
+# ---- files ----
+
+BOUNDARY = "zrz-review-boundary"
+
+
+def png(seed=0):
+    raw = b"".join(b"\x00" + bytes((x * 40 + y * 7 + seed) % 256 for x in range(12))
+                   for y in range(3))
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    ihdr = struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def multipart(files):
+    out = b""
+    for name, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (BOUNDARY, name)
+                ).encode("utf-8") + data + b"\r\n"
+    return out + ("--%s--\r\n" % BOUNDARY).encode()
+
+
+def upload(who, rid, files):
+    return c(who).request("POST", "/api/v1/reviews/%d/attachments" % rid, raw=multipart(files),
+                          headers={"Content-Type": "multipart/form-data; boundary=" + BOUNDARY})
+
+
+def detach(who, rid, aid):
+    return c(who).delete("/api/v1/reviews/%d/attachments/%d" % (rid, aid))
+
+
+def test_attachments_upload_list_download():
+    rid = new(title="附件测试稿件")
+    assert get(rid)["attachments"] == []
+    data = png(1)
+    j = ok(upload("auth", rid, [("活动照片 1.png", data)]), 201)
+    f = j["items"][0]
+    assert (f["name"], f["mime"], f["size"], f["duplicate"]) == \
+        ("活动照片 1.png", "image/png", len(data), False), f
+    assert f["sha256"] == hashlib.sha256(data).hexdigest() and f["revision"] == 2, f
+    # A file is part of what is signed: adding it makes a revision.
+    assert j["review"]["revision"] == 2 and j["review"]["state"] == "draft", j["review"]
+    d = get(rid)
+    assert [(a["id"], a["name"], a["size"], a["mime"]) for a in d["attachments"]] == \
+        [(f["id"], "活动照片 1.png", len(data), "image/png")], d["attachments"]
+    assert [v["n"] for v in d["revisions"]] == [1, 2], d["revisions"]
+    # The same content again is no new file and no new revision.
+    j = ok(upload("auth", rid, [("again.png", data)]), 201)
+    assert j["items"][0]["duplicate"] is True and j["items"][0]["id"] == f["id"], j
+    assert j["review"]["revision"] == 2, j["review"]
+    # Everyone who reads the submission lists and downloads its files.
+    for who in ("auth", "offa", "view", "rootlead"):
+        lst = ok(c(who).get("/api/v1/reviews/%d/attachments" % rid))
+        assert lst["total"] == 1 and lst["items"][0]["id"] == f["id"], lst
+        r = c(who).get("/api/v1/review-attachments/%d" % f["id"])
+        assert r.status == 200 and r.body == data, r
+    r = c("view").get("/api/v1/review-attachments/%d" % f["id"])
+    assert r.header("Content-Type").startswith("image/png"), r.headers
+    assert r.header("Content-Disposition") == \
+        "attachment; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E7%85%A7%E7%89%87%201.png", r.headers
+    etag = r.header("ETag")
+    assert etag == '"%s"' % f["sha256"], etag
+    r = c("view").request("GET", "/api/v1/review-attachments/%d" % f["id"],
+                          headers={"If-None-Match": etag})
+    assert r.status == 304 and r.body == b"", r
+    refused(lambda: c("offb").get("/api/v1/reviews/%d/attachments" % rid), 404)
+    refused(lambda: c("offb").get("/api/v1/review-attachments/%d" % f["id"]), 404)
+    refused(lambda: c("auth").get("/api/v1/review-attachments/999999"), 404)
+    # Two files in one upload are one edit.
+    j = ok(upload("auth", rid, [("二.png", png(2)), ("三.png", png(3))]), 201)
+    assert [x["revision"] for x in j["items"]] == [3, 3] and j["review"]["revision"] == 3, j
+    # Removing one: gone from the list, still a revision, removed twice: 404.
+    ok(detach("auth", rid, j["items"][0]["id"]))
+    d = get(rid)
+    assert [a["name"] for a in d["attachments"]] == ["活动照片 1.png", "三.png"], d
+    assert d["revision"] == 4, d
+    refused(lambda: detach("auth", rid, j["items"][0]["id"]), 404, field="aid")
+    refused(lambda: c("auth").get("/api/v1/review-attachments/%d" % j["items"][0]["id"]), 404)
+    refused(lambda: detach("auth", rid, 999999), 404, field="aid")
+    # The same content twice in one upload is one file.
+    j = ok(upload("auth", rid, [("四.png", png(4)), ("四（副本）.png", png(4))]), 201)
+    assert [x["duplicate"] for x in j["items"]] == [False, True], j
+    assert j["items"][0]["id"] == j["items"][1]["id"] and j["review"]["revision"] == 5, j
+    assert [a["name"] for a in get(rid)["attachments"]] == ["活动照片 1.png", "三.png", "四.png"]
+    creates = [json.loads(r[6]) for r in S.audit("review_attachment.create")
+               if json.loads(r[6])["review_id"] == rid]
+    assert [x["name"] for x in creates] == ["活动照片 1.png", "二.png", "三.png", "四.png"], creates
+    assert [json.loads(r[6])["name"] for r in S.audit("review_attachment.delete")
+            if json.loads(r[6])["review_id"] == rid] == ["二.png"]
+
+
+def too_big(rid):
+    """A request announcing a body over the 20 MiB upload cap: refused
+    before any of it is sent."""
+    s = socket.create_connection(("127.0.0.1", S.port), timeout=10)
+    try:
+        cl = c("auth")
+        s.sendall(("POST /api/v1/reviews/%d/attachments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Connection: close\r\nCookie: zrz_session=%s\r\nX-CSRF-Token: %s\r\n"
+                   "Content-Type: multipart/form-data; boundary=%s\r\n"
+                   "Content-Length: %d\r\n\r\n"
+                   % (rid, cl.cookie, cl.csrf, BOUNDARY, 20 * 1024 * 1024 + 1)).encode())
+        buf = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            buf += d
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        return int(head.split(b" ")[1]), rest
+    finally:
+        s.close()
+
+
+def test_attachment_refusals():
+    rid = new(title="附件拒绝稿件")
+    refused(lambda: upload("auth", rid, [("说明.png", b"just text\n")]), 415,
+            "unsupported_media_type")
+    refused(lambda: upload("auth", rid, [("空.png", b"")]), 422)
+    before = S.counts()
+    status, body = too_big(rid)
+    assert status == 413 and b'"payload_too_large"' in body, (status, body[:300])
+    assert S.counts() == before
+    # Only the author adds or removes a file; readers are told so, others
+    # do not learn the submission exists.
+    refused(lambda: upload("auth2", rid, [("a.png", png(5))]), 403)
+    refused(lambda: upload("offa", rid, [("a.png", png(5))]), 403)
+    refused(lambda: upload("offb", rid, [("a.png", png(5))]), 404)
+    f = ok(upload("auth", rid, [("a.png", png(5))]), 201)["items"][0]
+    refused(lambda: detach("offa", rid, f["id"]), 403)
+    refused(lambda: detach("offb", rid, f["id"]), 404)
+    other = new(title="另一篇稿件")
+    refused(lambda: detach("auth", other, f["id"]), 404, field="aid")
+    # Approved, published, withdrawn: no file changes any more.
+    ok(act("auth", rid, "submit"))
+    ok(act("offa", rid, "approve", {}))
+    ok(act("lead", rid, "approve", {}))
+    assert get(rid)["state"] == "approved"
+    refused(lambda: upload("auth", rid, [("b.png", png(6))]), 409, "conflict", "state")
+    refused(lambda: detach("auth", rid, f["id"]), 409, "conflict", "state")
+    ok(act("auth", other, "withdraw"))
+    refused(lambda: upload("auth", other, [("b.png", png(6))]), 409, "conflict", "state")
+    # Garbage instead of a form.
+    draft = new(title="第三篇稿件")
+    refused(lambda: c("auth").request("POST", "/api/v1/reviews/%d/attachments" % draft,
+                                      raw=b"x", headers={"Content-Type": "text/plain"}), 415)
+    wrong = multipart([("a.png", png(9))]).replace(b'name="file"', b'name="photo"')
+    refused(lambda: c("auth").request("POST", "/api/v1/reviews/%d/attachments" % draft,
+                                      raw=wrong, headers={
+                                          "Content-Type": "multipart/form-data; boundary="
+                                          + BOUNDARY}), 400, field="file")
+    assert get(draft)["attachments"] == []
+
+
+def test_attachment_after_signature_restarts_the_review():
+    rid = new(title="签后加附件稿件")
+    ok(act("auth", rid, "submit"))
+    # At 初审 before anyone signed: a new revision, the same round.
+    j = ok(upload("auth", rid, [("签到表.png", png(7))]), 201)["review"]
+    assert (j["state"], j["round"], j["revision"]) == ("first", 1, 2), j
+    ok(act("offa", rid, "approve", {"opinion": "同意"}))
+    assert get(rid)["state"] == "second"
+    j = ok(upload("auth", rid, [("补充照片.png", png(8))]), 201)["review"]
+    assert (j["state"], j["round"], j["revision"]) == ("first", 2, 3), j
+    d = get(rid)
+    assert all(s["signature"] is None for s in d["stages"]), d["stages"]
+    assert [(s["round"], s["current"]) for s in d["signatures"]] == [(1, False)], d
+    assert [(a["name"], a["revision"]) for a in d["attachments"]] == \
+        [("签到表.png", 2), ("补充照片.png", 3)], d["attachments"]
+    det = [json.loads(r[6]) for r in S.audit("review.update") if r[5] == rid][-1]
+    assert det["restarted"] is True and det["voided"] == 1 and det["files_added"] == 1, det
+    refused(lambda: act("lead", rid, "approve", {}), 403)   # back at 初审
+    # Removing a file after a signature restarts it too.
+    ok(act("offa", rid, "approve", {}))
+    j = ok(detach("auth", rid, d["attachments"][0]["id"]))
+    assert (j["state"], j["round"], j["revision"]) == ("first", 3, 4), j
+    assert [a["name"] for a in j["attachments"]] == ["补充照片.png"], j["attachments"]
+    det = [json.loads(r[6]) for r in S.audit("review.update") if r[5] == rid][-1]
+    assert det["restarted"] is True and det["files_removed"] == 1, det
+    # A duplicate after a signature changes nothing.
+    ok(act("offa", rid, "approve", {}))
+    j = ok(upload("auth", rid, [("again.png", png(8))]), 201)
+    assert j["items"][0]["duplicate"] is True and j["review"]["state"] == "second", j
+
 TESTS = [
     test_config_defaults_and_who_may_change_them,
     test_create_rules,
@@ -500,6 +692,9 @@ TESTS = [
     test_signatures_are_immutable_in_the_database,
     test_lists_and_filters,
     test_stage_time_limits_remind,
+    test_attachments_upload_list_download,
+    test_attachment_refusals,
+    test_attachment_after_signature_restarts_the_review,
 ]
 
 if __name__ == "__main__":

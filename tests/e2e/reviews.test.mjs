@@ -4,10 +4,12 @@
  * with its preview) and submits it; the office signs 初审; the leader in
  * charge first tries to return it without a reason (refused by the
  * server, shown under the field) and then returns it with one; the author
- * edits and submits again, and the difference between the two revisions
- * shows the deleted and inserted characters; the office, the leader and
- * the secretary sign 初审, 复审 and 终审 (the signatures of the first
- * round shown void); the author records where it was published, and the
+ * edits, attaches a photo in the editor (a revision of its own) and
+ * submits again, and the difference between the two revisions shows the
+ * deleted and inserted characters; the office, the leader and the
+ * secretary sign 初审, 复审 and 终审 (the signatures of the first round
+ * shown void), each seeing the photo, which downloads byte for byte; the
+ * author records where it was published, and the
  * approval form (审签单) downloads as a PDF.  Four different people: the
  * author never signs.  Each test saves a screenshot under build/e2e/ and
  * fails on any browser console error.
@@ -17,12 +19,14 @@ import assert from 'node:assert/strict'
 import { Server } from './lib/server.mjs'
 import { launch } from './lib/browser.mjs'
 import { browserTest, logIn } from './lib/flows.mjs'
+import { makePng } from './lib/png.mjs'
 
 const PW = 'Review-pass-2025'
 const TITLE = '关于我校开展读书月活动的报道'
 const BODY1 = '# 读书月\n\n我校于五月举办**读书节**。\n\n- 师生共读\n- 好书推荐\n'
 const BODY2 = '# 读书月\n\n我校于五月举办**读书月**。\n\n- 师生共读\n- 好书推荐\n- 读书分享会\n'
 
+const PHOTO = makePng()
 const server = new Server()
 let browser
 const state = {}
@@ -115,7 +119,12 @@ bt('作者修改后重新提交，版本比较显示删除与新增的文字', '
   await expectState(page, '已退回')
   await page.getByTestId('review-edit').click()
   await page.waitForURL(/\/reviews\/\d+\/edit$/)
+  /* A file goes up at once, one revision of its own; the text typed stays. */
   await page.getByLabel('正文').fill(BODY2)
+  await page.getByTestId('review-attachment-input').setInputFiles({ name: '读书分享会.png', mimeType: 'image/png', buffer: PHOTO })
+  await page.getByTestId('review-attachments').getByText('读书分享会.png').waitFor()
+  await page.getByTestId('review-attachments').getByText('第 2 稿').waitFor()
+  assert.equal(await page.getByLabel('正文').inputValue(), BODY2)
   await page.getByTestId('review-save').click()
   await page.waitForURL(/\/reviews\/\d+$/)
   await expectState(page, '已退回')
@@ -123,6 +132,7 @@ bt('作者修改后重新提交，版本比较显示删除与新增的文字', '
   await expectState(page, '初审中')
   /* The old round's signatures are kept, marked void. */
   await page.getByTestId('review-timeline').getByText('第 1 轮，已作废').first().waitFor()
+  await page.getByTestId('review-attachments').getByText('读书分享会.png').waitFor()
   await page.getByTestId('diff-run').click()
   const diff = page.getByTestId('diff-view')
   await diff.waitFor()
@@ -138,6 +148,8 @@ bt('办公室、分管领导、书记依次签署初审、复审、终审', 'rev
     /* each person on a browser of their own */
     await page.context().clearCookies()
     await openReview(page, login)
+    await page.getByTestId('review-attachments').getByRole('link', { name: '读书分享会.png' }).waitFor()
+    assert.equal(await page.getByTestId('review-attachment-upload').count(), 0, 'only the author uploads')
     await signStage(page, 'review-approve', `${login} 同意`)
     await expectState(page, expect)
   }
@@ -145,12 +157,17 @@ bt('办公室、分管领导、书记依次签署初审、复审、终审', 'rev
   assert.equal(r.state, 'approved')
   assert.deepEqual(r.stages.map((s) => s.signature.user_name), ['王主任', '赵校长', '钱书记'])
   assert.ok(!r.stages.some((s) => s.signature.user_name === '刘干事'))
+  assert.deepEqual(r.attachments.map((a) => [a.name, a.mime, a.size]), [['读书分享会.png', 'image/png', PHOTO.length]])
+  const file = await page.request.get(`/api/v1/review-attachments/${r.attachments[0].id}`)
+  assert.equal(file.status(), 200)
+  assert.ok(Buffer.from(await file.body()).equals(PHOTO), 'the bytes uploaded')
 })
 
 bt('作者登记发布并打开审签单', 'reviews-publish', async (page) => {
   await openReview(page, 'writer')
   await expectState(page, '已批准')
   assert.equal(await page.getByTestId('review-withdraw').count(), 0, 'no withdrawal after approval')
+  assert.equal(await page.getByTestId('review-attachment-upload').count(), 0, 'no files after approval')
   await page.getByTestId('review-publish').click()
   await page.getByLabel('发布网址').fill('https://www.syzx.edu.cn/news/2025/0501.html')
   await page.getByTestId('publish-confirm').click()

@@ -1,10 +1,10 @@
 /*
  * /api/v1/reviews and /api/v1/review-config: the three-stage review (三审)
  * of a unit's publications — submissions, the steps of their review, their
- * revisions and the difference between two, the approval form, and the
- * unit's settings (who signs each stage, time limits).
+ * revisions and the difference between two, their files, the approval
+ * form, and the unit's settings (who signs each stage, time limits).
  */
-import { http, request } from './http.js'
+import { ApiError, getCsrf, http, request } from './http.js'
 
 /* query: org_id, subtree, state, mine, todo, page, size */
 export function listReviews(query) {
@@ -54,4 +54,44 @@ export function putReviewConfig(orgId, data) {
 /* The unit's publication channels (阵地), for the editor's select. */
 export function listChannels(orgId) {
   return http.get('/channels', { org_id: orgId, size: 200 })
+}
+
+export function listReviewAttachments(id) {
+  return http.get(`/reviews/${id}/attachments`)
+}
+
+export function deleteReviewAttachment(id, aid) {
+  return http.del(`/reviews/${id}/attachments/${aid}`)
+}
+
+export function reviewAttachmentUrl(aid) {
+  return `/api/v1/review-attachments/${aid}`
+}
+
+/*
+ * Add files to submission id in one request (multipart, with the CSRF
+ * token): one edit, so one new revision however many files.  Resolves to
+ * {items, total, review}.
+ */
+export async function uploadReviewAttachments(id, files) {
+  const form = new FormData()
+  for (const f of files) form.append('file', f, f.name)
+  const headers = { Accept: 'application/json' }
+  const token = getCsrf()
+  if (token) headers['X-CSRF-Token'] = token
+  const res = await fetch(`/api/v1/reviews/${id}/attachments`, {
+    method: 'POST',
+    body: form,
+    headers,
+    credentials: 'same-origin',
+  })
+  let data = null
+  try {
+    data = await res.json()
+  } catch {
+    data = null
+  }
+  if (res.ok) return data
+  const e = (data && data.error) || {}
+  throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || `上传失败（${res.status}）`, e.field)
 }

@@ -92,6 +92,8 @@ export const AUDIT_ACTIONS = {
   'review.publish': '登记发布',
   'review.form': '打印审签单',
   'review_config.update': '设置审核流程',
+  'review_attachment.create': '上传稿件附件',
+  'review_attachment.delete': '删除稿件附件',
 }
 
 export const AUDIT_ENTITIES = {
@@ -121,6 +123,7 @@ export const AUDIT_ENTITIES = {
   incident: '舆情事件',
   inbox_item: '上报事项',
   review: '送审稿件',
+  review_attachment: '稿件附件',
 }
 
 export const SCOPES = {

@@ -56,6 +56,22 @@ CREATE TABLE review_revision (
     UNIQUE (review_id, n)
 );
 
+-- The files of a submission (its attachments): links to the contents of
+-- migration 0005, stored once by SHA-256.  revision is the revision of the
+-- submission the file was added in; a removed file keeps its row, marked
+-- with deleted_at.
+CREATE TABLE review_attachment (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    review_id   INTEGER NOT NULL REFERENCES review(id),
+    sha256      TEXT NOT NULL REFERENCES attachment_content(sha256),
+    name        TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    added_by    INTEGER REFERENCES users(id),
+    added_at    INTEGER NOT NULL,
+    deleted_at  INTEGER
+);
+CREATE INDEX review_attachment_live ON review_attachment(review_id, id) WHERE deleted_at IS NULL;
+
 CREATE TABLE review_signature (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     review_id   INTEGER NOT NULL REFERENCES review(id),
