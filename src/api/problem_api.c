@@ -11,7 +11,6 @@
 #include "core/arena.h"
 #include "core/str.h"
 
-#include <ctype.h>
 #include "api/api.h"
 #include "domain/analysis.h"
 #include "domain/attachment.h"
@@ -734,28 +733,6 @@ int api_evidence_delete(struct req *r)
 	return req_reply_empty(r);
 }
 
-/* attachment; filename*=UTF-8''name, percent-encoded (RFC 6266, 5987), as
- * the ledger's attachments are sent. */
-static const char *disposition(struct arena *a, const char *name)
-{
-	static const char prefix[] = "attachment; filename*=UTF-8''";
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(name), o = sizeof(prefix) - 1;
-	char *out = arena_alloc(a, sizeof(prefix) + 3 * n);
-	memcpy(out, prefix, o);
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-		if (isalnum(*c) || strchr("!#$&+-.^_`|~", *c)) {
-			out[o++] = (char)*c;
-			continue;
-		}
-		out[o++] = '%';
-		out[o++] = hex[*c >> 4];
-		out[o++] = hex[*c & 15];
-	}
-	out[o] = '\0';
-	return out;
-}
-
 int api_evidence_download(struct req *r)
 {
 	int64_t id;
@@ -782,7 +759,7 @@ int api_evidence_download(struct req *r)
 	rc = evidence_data(db, r->arena, &t, &data, &n);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
-	req_add_header(r, "Content-Disposition", disposition(r->arena, t.name));
+	req_add_header(r, "Content-Disposition", api_disposition(r->arena, t.name));
 	return req_reply_bytes(r, 200, t.mime, data, n);
 }
 
