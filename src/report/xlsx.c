@@ -6,12 +6,24 @@
  * writes the column definitions when it assembles the sheet at
  * workbook_close(), after the rows, so the widths are measured in the one
  * pass that writes the cells and set just before closing.
+ *
+ * A large table is written on two threads.  The caller's thread reads its
+ * rows (from the database, for the exports), cleans and measures each
+ * cell and copies it into a batch; when a batch is full a second thread,
+ * started then, hands it to libxlsxwriter while the caller fills the other
+ * one.  Only that thread calls libxlsxwriter between the first full batch
+ * and the end of the table, so the library needs no locking; a table that
+ * fits one batch is written on the caller's thread at the end, with no
+ * thread at all.  Memory is the two batches, about 3 MiB at most.
+ * Finally the workbook is packed at deflate level 1 (see xlsx_zip.h).
  */
 #include "core/common.h"
 #include "core/arena.h"
 #include "report/xlsx.h"
+#include "report/xlsx_zip.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -22,6 +34,36 @@
 #define SUBTITLE_ROW 1
 #define HEADER_ROW 2
 #define FIRST_DATA_ROW 3
+
+/* A batch is handed over at the end of the row that fills it to either. */
+#define BATCH_CELLS 16384
+#define BATCH_TEXT (1u << 20)
+
+/* The deflate level of the finished file (see xlsx_zip.h). */
+#define ZIP_LEVEL 1
+
+enum cell_kind { CELL_TEXT, CELL_NUMBER, CELL_DATE, CELL_BLANK };
+
+/* One cell waiting for libxlsxwriter; text is an offset into its batch's
+ * text, which may move while the batch grows. */
+struct cell {
+	lxw_format *format;
+	union {
+		double number;
+		lxw_datetime date;
+		size_t text;
+	} v;
+	lxw_row_t row;
+	lxw_col_t col;
+	uint8_t kind;
+};
+
+struct batch {
+	struct cell *cells;
+	size_t n, cap;
+	char *text; /* the texts of the cells, each ending in NUL */
+	size_t len, text_cap;
+};
 
 struct xlsx_table {
 	lxw_workbook *wb;
@@ -40,6 +82,19 @@ struct xlsx_table {
 	char *tmpdir;
 	char *scratch;    /* a cleaned copy of a cell's text, when needed */
 	size_t scratch_len;
+
+	struct batch batch[2];
+	struct batch *fill; /* the batch the caller's cells go to */
+	/* The writer thread, once a batch has filled; the fields below the
+	 * mutex are shared with it. */
+	bool writer_on;
+	pthread_t writer;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;     /* queued emptied, a batch queued, or quit */
+	struct batch *queued;  /* handed to the writer until it is written */
+	bool quit;             /* no more batches: the writer ends */
+	bool drop;             /* given up: queued batches are not written */
+	lxw_error writer_err;  /* the first error of the writer */
 };
 
 static void note(struct xlsx_table *t, lxw_error e)
@@ -224,8 +279,160 @@ static void add_formats(struct xlsx_table *t)
 	format_set_align(t->subtitle, LXW_ALIGN_VERTICAL_CENTER);
 }
 
+/* ---- batches and the writer thread ---- */
+
+static struct cell *push(struct xlsx_table *t, enum cell_kind kind, lxw_col_t col,
+			 lxw_format *format)
+{
+	struct batch *b = t->fill;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->cells = xrealloc(b->cells, b->cap * sizeof(*b->cells));
+	}
+	struct cell *c = &b->cells[b->n++];
+	c->kind = (uint8_t)kind;
+	c->row = t->row;
+	c->col = col;
+	c->format = format;
+	return c;
+}
+
+static void push_text(struct xlsx_table *t, lxw_col_t col, const char *s, lxw_format *format)
+{
+	struct batch *b = t->fill;
+	size_t n = strlen(s) + 1;
+	if (b->len + n > b->text_cap) {
+		size_t cap = b->text_cap ? b->text_cap : 64 * 1024;
+		while (cap < b->len + n)
+			cap *= 2;
+		b->text = xrealloc(b->text, cap);
+		b->text_cap = cap;
+	}
+	memcpy(b->text + b->len, s, n);
+	push(t, CELL_TEXT, col, format)->v.text = b->len;
+	b->len += n;
+}
+
+/* Hand the cells of b to libxlsxwriter; the first error. */
+static lxw_error write_batch(lxw_worksheet *ws, const struct batch *b)
+{
+	lxw_error first = LXW_NO_ERROR;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct cell *c = &b->cells[i];
+		lxw_error e = LXW_NO_ERROR;
+		switch ((enum cell_kind)c->kind) {
+		case CELL_TEXT:
+			e = worksheet_write_string(ws, c->row, c->col, b->text + c->v.text,
+						   c->format);
+			break;
+		case CELL_NUMBER:
+			e = worksheet_write_number(ws, c->row, c->col, c->v.number, c->format);
+			break;
+		case CELL_DATE: {
+			lxw_datetime dt = c->v.date;
+			e = worksheet_write_datetime(ws, c->row, c->col, &dt, c->format);
+			break;
+		}
+		case CELL_BLANK:
+			e = worksheet_write_blank(ws, c->row, c->col, c->format);
+			break;
+		}
+		if (e != LXW_NO_ERROR && first == LXW_NO_ERROR)
+			first = e;
+	}
+	return first;
+}
+
+static void *writer_main(void *arg)
+{
+	struct xlsx_table *t = arg;
+	pthread_mutex_lock(&t->mu);
+	for (;;) {
+		while (!t->queued && !t->quit)
+			pthread_cond_wait(&t->cv, &t->mu);
+		if (!t->queued)
+			break;
+		struct batch *b = t->queued;
+		bool skip = t->drop || t->writer_err != LXW_NO_ERROR;
+		pthread_mutex_unlock(&t->mu);
+		lxw_error e = skip ? LXW_NO_ERROR : write_batch(t->ws, b);
+		b->n = 0;
+		b->len = 0;
+		pthread_mutex_lock(&t->mu);
+		if (e != LXW_NO_ERROR && t->writer_err == LXW_NO_ERROR)
+			t->writer_err = e;
+		t->queued = NULL;
+		pthread_cond_broadcast(&t->cv);
+	}
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+/* Give the full batch to the writer (starting it the first time) and go
+ * on with the other one once the writer is done with it.  Without a
+ * thread to be had, the batch is written here. */
+static void hand_over(struct xlsx_table *t)
+{
+	struct batch *b = t->fill;
+	if (!t->writer_on) {
+		if (pthread_mutex_init(&t->mu, NULL) == 0) {
+			if (pthread_cond_init(&t->cv, NULL) == 0) {
+				if (pthread_create(&t->writer, NULL, writer_main, t) == 0)
+					t->writer_on = true;
+				else
+					pthread_cond_destroy(&t->cv);
+			}
+			if (!t->writer_on)
+				pthread_mutex_destroy(&t->mu);
+		}
+		if (!t->writer_on) {
+			note(t, write_batch(t->ws, b));
+			b->n = 0;
+			b->len = 0;
+			return;
+		}
+	}
+	pthread_mutex_lock(&t->mu);
+	while (t->queued)
+		pthread_cond_wait(&t->cv, &t->mu);
+	note(t, t->writer_err);
+	t->queued = b;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	t->fill = b == &t->batch[0] ? &t->batch[1] : &t->batch[0];
+}
+
+/* Write what is left (unless drop) and end the writer: afterwards only
+ * this thread uses libxlsxwriter. */
+static void finish_rows(struct xlsx_table *t, bool drop)
+{
+	if (!t->writer_on) {
+		if (!drop && t->fill->n)
+			note(t, write_batch(t->ws, t->fill));
+		t->fill->n = 0;
+		t->fill->len = 0;
+		return;
+	}
+	if (!drop && t->fill->n)
+		hand_over(t);
+	pthread_mutex_lock(&t->mu);
+	t->drop = drop;
+	t->quit = true;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->writer, NULL);
+	note(t, t->writer_err);
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
+	t->writer_on = false;
+}
+
 static void free_table(struct xlsx_table *t)
 {
+	for (int i = 0; i < 2; i++) {
+		free(t->batch[i].cells);
+		free(t->batch[i].text);
+	}
 	free(t->path);
 	free(t->dest);
 	free(t->tmpdir);
@@ -242,6 +449,7 @@ int xlsx_open(const char *dest, const char *title, const char *subtitle,
 	struct xlsx_table *t = xcalloc(1, sizeof(*t));
 	t->cols = cols;
 	t->ncols = ncols;
+	t->fill = &t->batch[0];
 	if (dest) {
 		t->dest = xstrdup(dest);
 		size_t n = strlen(dest) + 16;
@@ -358,7 +566,7 @@ void xlsx_text(struct xlsx_table *t, const char *s)
 		if (w > t->width[c])
 			t->width[c] = w;
 	}
-	note(t, worksheet_write_string(t->ws, t->row, (lxw_col_t)c, v, t->text));
+	push_text(t, (lxw_col_t)c, v, t->text);
 }
 
 void xlsx_int(struct xlsx_table *t, int64_t v)
@@ -368,7 +576,7 @@ void xlsx_int(struct xlsx_table *t, int64_t v)
 		w++;
 	int c = next_col(t, w);
 	if (c >= 0)
-		note(t, worksheet_write_number(t->ws, t->row, (lxw_col_t)c, (double)v, t->num));
+		push(t, CELL_NUMBER, (lxw_col_t)c, t->num)->v.number = (double)v;
 }
 
 static bool parse_ymd(const char *s, lxw_datetime *dt)
@@ -395,7 +603,7 @@ void xlsx_date(struct xlsx_table *t, const char *ymd)
 	}
 	int c = next_col(t, 10);
 	if (c >= 0)
-		note(t, worksheet_write_datetime(t->ws, t->row, (lxw_col_t)c, &dt, t->date));
+		push(t, CELL_DATE, (lxw_col_t)c, t->date)->v.date = dt;
 }
 
 void xlsx_status(struct xlsx_table *t, enum pacing_status s)
@@ -407,7 +615,7 @@ void xlsx_status(struct xlsx_table *t, enum pacing_status s)
 	}
 	int c = next_col(t, xlsx_text_width(label, XLSX_WIDTH_MAX));
 	if (c >= 0)
-		note(t, worksheet_write_string(t->ws, t->row, (lxw_col_t)c, label, t->status[s]));
+		push_text(t, (lxw_col_t)c, label, t->status[s]);
 }
 
 void xlsx_blank(struct xlsx_table *t)
@@ -418,7 +626,7 @@ void xlsx_blank(struct xlsx_table *t)
 	lxw_format *f = t->cols[c].type == XLSX_INT    ? t->num
 			: t->cols[c].type == XLSX_DATE ? t->date
 						       : t->text;
-	note(t, worksheet_write_blank(t->ws, t->row, (lxw_col_t)c, f));
+	push(t, CELL_BLANK, (lxw_col_t)c, f);
 }
 
 int xlsx_row_end(struct xlsx_table *t)
@@ -430,6 +638,8 @@ int xlsx_row_end(struct xlsx_table *t)
 	t->row++;
 	if (!t->err && t->rows > XLSX_ROWS_MAX)
 		t->err = ZRZ_EINVAL;
+	if (t->fill->n >= BATCH_CELLS || t->fill->len >= BATCH_TEXT)
+		hand_over(t);
 	return t->err;
 }
 
@@ -442,6 +652,7 @@ int xlsx_close(struct xlsx_table *t, int *fd, uint64_t *size)
 {
 	if (fd)
 		*fd = -1;
+	finish_rows(t, false);
 	int rc = t->err;
 	lxw_col_t last = (lxw_col_t)(t->ncols - 1);
 	for (int c = 0; c < t->ncols; c++)
@@ -450,7 +661,9 @@ int xlsx_close(struct xlsx_table *t, int *fd, uint64_t *size)
 	lxw_row_t last_row = t->rows ? t->row - 1 : HEADER_ROW;
 	note(t, worksheet_autofilter(t->ws, HEADER_ROW, 0, last_row, last));
 	rc = t->err;
+	xlsx_zip_level(ZIP_LEVEL);
 	lxw_error e = workbook_close(t->wb);
+	xlsx_zip_level(-1);
 	t->wb = NULL;
 	if (!rc && e != LXW_NO_ERROR)
 		rc = ZRZ_EIO;
@@ -480,8 +693,14 @@ void xlsx_discard(struct xlsx_table *t)
 {
 	if (!t)
 		return;
-	if (t->wb)
+	finish_rows(t, true);
+	if (t->wb) {
+		/* libxlsxwriter has no way to give up a workbook but to pack it;
+		 * stored, not deflated, as it is deleted at once. */
+		xlsx_zip_level(0);
 		workbook_close(t->wb);
+		xlsx_zip_level(-1);
+	}
 	unlink(t->path);
 	free_table(t);
 }
