@@ -21,7 +21,8 @@
 	"c.opened_on, c.closed_on, c.status, c.inspect_every, c.review_final, c.note, " \
 	"c.last_inspected, c.inspect_due, "                                            \
 	"(SELECT count(*) FROM channel_inspection i JOIN record r ON r.id = i.record_id" \
-	" WHERE i.channel_id = c.id AND r.deleted_at IS NULL), "                        \
+	" WHERE i.channel_id = c.id AND r.deleted_at IS NULL"                          \
+	" AND r.kind = 'channel_inspection'), "                                         \
 	"coalesce(c.created_by, 0), c.created_at, c.updated_at, coalesce(c.deleted_at, 0)"
 
 #define OUTLET_FROM                                                                     \
@@ -234,7 +235,7 @@ int store_outlet_set_due(struct db *db, int64_t id, const char *last, const char
 
 static const char SQL_OUTLET_LAST[] =
 	"SELECT max(r.date) FROM channel_inspection i JOIN record r ON r.id = i.record_id "
-	"WHERE i.channel_id = ? AND r.deleted_at IS NULL";
+	"WHERE i.channel_id = ? AND r.deleted_at IS NULL AND r.kind = 'channel_inspection'";
 
 int store_outlet_last_inspection(struct db *db, struct arena *a, int64_t id, const char **date)
 {
@@ -300,7 +301,8 @@ static const char SQL_INSPECTION_LIST[] =
 	"SELECT i.id, i.channel_id, i.record_id, r.date, coalesce(r.host, i.inspector), "
 	"r.minutes, i.problems, r.attachments, coalesce(i.created_by, 0), i.created_at "
 	"FROM channel_inspection i JOIN record r ON r.id = i.record_id "
-	"WHERE i.channel_id = ? AND r.deleted_at IS NULL ORDER BY r.date DESC, i.id DESC";
+	"WHERE i.channel_id = ? AND r.deleted_at IS NULL AND r.kind = 'channel_inspection' "
+	"ORDER BY r.date DESC, i.id DESC";
 
 int store_outlet_inspection_list(struct db *db, struct arena *a, int64_t channel_id,
 				 struct outlet_inspection **items, int *n)

@@ -404,6 +404,18 @@ def test_record_deleted_hides_inspection():
     lst = ok(o.get("%s/%d/inspections" % (P, IDS["weibo"])))
     assert lst["items"][0]["date"] == "2025-02-01"
     ok(o.patch("/api/v1/records/%d" % IDS["rec"], {"date": TODAY.isoformat()}))
+    # A record whose kind is changed to another is no inspection any more,
+    # and counts again once changed back.
+    ok(o.patch("/api/v1/records/%d" % IDS["rec"], {"kind": "special_meeting"}))
+    assert ok(o.get("%s/%d/inspections" % (P, IDS["weibo"]))) == {"items": [], "total": 0}
+    ch = ok(o.get("%s/%d" % (P, IDS["weibo"])))
+    assert (ch["last_inspected"], ch["overdue"], ch["inspections"]) == (None, True, 0), ch
+    assert done_in_year(a) == (done - 1, target)
+    ok(o.patch("/api/v1/records/%d" % IDS["rec"], {"kind": "channel_inspection"}))
+    ch = ok(o.get("%s/%d" % (P, IDS["weibo"])))
+    assert (ch["last_inspected"], ch["overdue"], ch["inspections"]) == (TODAY.isoformat(),
+                                                                        False, 1), ch
+    assert done_in_year(a) == (done, target)
 
 
 def test_close_change_and_delete():
