@@ -2,8 +2,9 @@
  * 舆情事件处置 in a real browser against a real server: a school's office
  * records a 重大 incident about the school through the 登记事件 dialog,
  * takes it through 研判 and 报送 on its timeline (each stage with its
- * deadline and status); the bureau's office finds it in its 上报收件箱,
- * opens it, and acknowledges it with a comment; the school then sees it
+ * deadline and status); the bureau's office sees it among the 待办事项 of
+ * its 工作台, finds it in its 上报收件箱, opens it, and acknowledges it
+ * with a comment, after which the 工作台 has nothing left to do; the school then sees it
  * acknowledged, with the comment, on the incident's page.  The tests run
  * in order against one server; each saves a screenshot of its last page
  * under build/e2e/ and fails on any browser console error.
@@ -97,6 +98,11 @@ bt('学校办公室登记重大事件，完成研判并报送上级', 'incidents
 bt('教育局办公室在上报收件箱中查看并签收', 'incidents-inbox', async (page) => {
   assert.ok(state.path, 'the first test recorded an incident')
   await logIn(page, 'bureau', PW.bureau)
+  /* 工作台 lists it among the things to do, with a link to the inbox. */
+  const todo = page.getByTestId('dashboard-todo').locator('[data-group="inbox"]')
+  await todo.getByText('待签收的上报').waitFor()
+  await todo.getByText('舆情事件').waitFor()
+  assert.equal(await todo.getByRole('link', { name: TITLE }).getAttribute('href'), '/incidents/inbox')
   await page.getByRole('menuitem', { name: '上报收件箱' }).click()
   await page.waitForURL(/\/incidents\/inbox$/)
   const table = page.getByTestId('inbox-table')
@@ -121,6 +127,9 @@ bt('教育局办公室在上报收件箱中查看并签收', 'incidents-inbox', 
   await row.getByTestId('inbox-state').getByText('已签收').waitFor()
   await row.getByText(`意见：${COMMENT}`).waitFor()
   assert.equal(await row.getByRole('button', { name: '签收' }).count(), 0)
+  /* Acknowledged, it is no longer a thing to do. */
+  await page.getByRole('menuitem', { name: '工作台' }).click()
+  await page.getByTestId('dashboard-todo').getByText('暂无待办事项').waitFor()
 })
 
 bt('学校看到事件已被上级签收及签收意见', 'incidents-acked', async (page) => {

@@ -93,7 +93,13 @@ bt('作者撰写敏感稿件（Markdown 预览）并提交初审', 'reviews-writ
 })
 
 bt('办公室在“待我审核”中找到稿件并签署初审', 'reviews-first', async (page) => {
-  await logIn(page, 'office', PW, '/reviews/list')
+  await logIn(page, 'office', PW)
+  /* 工作台: the submission waits for the office's 初审 among its 待办事项. */
+  const todo = page.getByTestId('dashboard-todo').locator('[data-group="reviews"]')
+  await todo.getByText('待我审签').waitFor()
+  await todo.locator('li', { hasText: TITLE }).getByText('初审').waitFor()
+  assert.match(await todo.getByRole('link', { name: TITLE }).getAttribute('href'), /^\/reviews\/\d+$/)
+  await page.goto('/reviews/list')
   const table = page.getByTestId('review-table')
   await table.getByRole('link', { name: TITLE }).click()
   await page.waitForURL(/\/reviews\/\d+$/)
