@@ -1,7 +1,8 @@
 /*
  * /api/v1/reviews and /api/v1/review-config: the three-stage review (三审)
  * of a unit's publications.  Everyone who sees a unit reads its
- * submissions (an author always reads their own); its secretary, leaders,
+ * submissions once they have been submitted (a draft never submitted is
+ * its author's alone; an author always reads their own); its secretary, leaders,
  * office and members write them; the rules of who signs what live in
  * domain/review.c, and this file only works out whether the caller holds
  * the role the current stage needs (a grant on the unit, or a subtree
@@ -24,12 +25,20 @@
 
 static const char NO_REVIEW[] = "稿件不存在或不在您的权限范围内";
 
-/* Load submission id when the caller sees its unit or wrote it. */
+/* Whether the caller may read rv: its author always; anyone who sees its
+ * unit once it has left the draft state (the same rule as the list's). */
+static bool may_read(struct req *r, const struct review *rv)
+{
+	if (rv->author_id == api_who(r)->user.id)
+		return true;
+	return strcmp(rv->state, "draft") != 0 && scope_sees(api_who(r), rv->org_path);
+}
+
+/* Load submission id when the caller may read it. */
 static int visible_review(struct req *r, struct db *db, int64_t id, struct review *rv)
 {
 	int rc = review_get(db, r->arena, id, rv);
-	if (rc == ZRZ_ENOTFOUND ||
-	    (!rc && rv->author_id != api_who(r)->user.id && !scope_sees(api_who(r), rv->org_path)))
+	if (rc == ZRZ_ENOTFOUND || (!rc && !may_read(r, rv)))
 		return req_fail(r, ZRZ_ENOTFOUND, "id", NO_REVIEW);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
@@ -110,6 +119,7 @@ int api_review_list(struct req *r)
 		f.org_id = org_id;
 		f.path = subtree ? o.path : NULL;
 	}
+	f.viewer = p->user.id;
 	if (mine)
 		f.author_id = p->user.id;
 	if (todo)
@@ -704,8 +714,7 @@ int api_review_attachment_download(struct req *r)
 		return req_fail(r, rc, NULL, NULL);
 	struct review rv;
 	rc = review_get(db, r->arena, t.review_id, &rv);
-	if (rc == ZRZ_ENOTFOUND ||
-	    (!rc && rv.author_id != api_who(r)->user.id && !scope_sees(api_who(r), rv.org_path)))
+	if (rc == ZRZ_ENOTFOUND || (!rc && !may_read(r, &rv)))
 		return req_fail(r, ZRZ_ENOTFOUND, "id", NO_FILE);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);

@@ -630,6 +630,7 @@ struct review_filter {
 	const char *state;   /* NULL: any */
 	int64_t author_id;   /* 0: any */
 	int64_t todo_user;   /* 0, or the user who may sign the current stage */
+	int64_t viewer;      /* drafts only of this author; 0: every draft */
 };
 
 /* Someone who may sign a stage. */

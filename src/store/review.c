@@ -210,7 +210,8 @@ int store_review_update(struct db *db, const struct review *r, const char *old_s
 /* ?1 one unit (0: any), ?2/?3 a subtree's path range (NULL: any), ?4 the
  * state, ?5 the author (0: any), ?6 the user who may sign the current stage
  * now (0: anyone): not its author, not a signer of this round, holding the
- * stage's role on the unit or on a unit above with a subtree grant. */
+ * stage's role on the unit or on a unit above with a subtree grant; ?7
+ * the user asking, whose own drafts are the only ones listed (0: all). */
 #define REVIEW_WHERE                                                                         \
 	" WHERE (?1 = 0 OR r.org_id = ?1) AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3))" \
 	" AND (?4 IS NULL OR r.state = ?4) AND (?5 = 0 OR r.author_id = ?5)"                  \
@@ -220,9 +221,10 @@ int store_review_update(struct db *db, const struct review *r, const char *old_s
 	" AND EXISTS (SELECT 1 FROM role_grant g JOIN org go ON go.id = g.org_id"             \
 	" WHERE g.user_id = ?6 AND g.role = " STAGE_ROLE                                      \
 	" AND (g.org_id = r.org_id OR (g.scope = 'subtree'"                                   \
-	" AND substr(o.path, 1, length(go.path)) = go.path)))))"
+	" AND substr(o.path, 1, length(go.path)) = go.path)))))"                             \
+	" AND (?7 = 0 OR r.state <> 'draft' OR r.author_id = ?7)"
 static const char SQL_REVIEW_LIST[] = "SELECT " REVIEW_COLS("NULL") REVIEW_FROM REVIEW_WHERE
-				      " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?7 OFFSET ?8";
+				      " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?8 OFFSET ?9";
 static const char SQL_REVIEW_COUNT[] = "SELECT count(*)" REVIEW_FROM REVIEW_WHERE;
 
 static void bind_filter(struct db_stmt *st, struct arena *a, const struct review_filter *f)
@@ -233,6 +235,7 @@ static void bind_filter(struct db_stmt *st, struct arena *a, const struct review
 	db_bind_text(st, 4, f->state);
 	db_bind_int64(st, 5, f->author_id);
 	db_bind_int64(st, 6, f->todo_user);
+	db_bind_int64(st, 7, f->viewer);
 }
 
 int store_review_list(struct db *db, struct arena *a, const struct review_filter *f,
@@ -251,8 +254,8 @@ int store_review_list(struct db *db, struct arena *a, const struct review_filter
 	if (rc)
 		return rc;
 	bind_filter(st, a, f);
-	db_bind_int64(st, 7, limit);
-	db_bind_int64(st, 8, offset);
+	db_bind_int64(st, 8, limit);
+	db_bind_int64(st, 9, offset);
 	int cap = 0;
 	*n = 0;
 	*items = NULL;

@@ -157,8 +157,9 @@ def test_create_rules():
 
 def test_plain_submission_two_stages_then_published():
     rid = new(channel=IDS["chan_plain"])
-    refused(lambda: act("offa", rid, "approve", {}), 409, "conflict")   # a draft
-    refused(lambda: act("auth2", rid, "submit"), 403)                   # not the author
+    # A draft is its author's alone: to anyone else it does not exist.
+    refused(lambda: act("offa", rid, "approve", {}), 404, field="id")
+    refused(lambda: act("auth2", rid, "submit"), 404, field="id")
     refused(lambda: act("auth", rid, "publish", {"url": "https://a.cn/1"}), 409)
     j = ok(act("auth", rid, "submit"))
     assert j["state"] == "first" and j["round"] == 1, j
@@ -168,6 +169,7 @@ def test_plain_submission_two_stages_then_published():
     assert deadline - entered == datetime.timedelta(hours=24), (entered, deadline)
     assert sorted(s["name"] for s in j["signers"]) == ["兼职孙", "办公室李", "办公室王"], j
     refused(lambda: act("auth", rid, "submit"), 409)                    # twice
+    refused(lambda: act("auth2", rid, "submit"), 403)                   # not the author
     # Wrong role at 初审; skipping to 复审 by naming it.
     refused(lambda: act("lead", rid, "approve", {"opinion": "同意"}), 403, "forbidden")
     refused(lambda: act("secr", rid, "approve", {}), 403)
@@ -349,6 +351,8 @@ def test_diff_between_revisions():
     rid = new(title="通讯稿", body="第一行\n我校举办读书节。\n第三行\n")
     ok(c("auth").patch("/api/v1/reviews/%d" % rid,
                        {"title": "通讯稿（二）", "body": "第一行\n我校举办读书月。\n第三行\n新增一行\n"}))
+    refused(lambda: c("offa").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid), 404)  # a draft
+    ok(act("auth", rid, "submit"))
     j = ok(c("offa").get("/api/v1/reviews/%d/diff?from=1&to=2" % rid))
     pieces = j["pieces"]
     assert "".join(p["text"] for p in pieces if p["op"] != "ins") == "第一行\n我校举办读书节。\n第三行\n"
@@ -404,8 +408,9 @@ def test_racing_signers_sign_once():
 
 def test_withdraw():
     rid = new()
-    refused(lambda: act("offa", rid, "withdraw"), 403)
+    refused(lambda: act("offa", rid, "withdraw"), 404)   # a draft, not the office's to see
     ok(act("auth", rid, "submit"))
+    refused(lambda: act("offa", rid, "withdraw"), 403)   # only the author withdraws
     ok(act("offa", rid, "approve", {}))
     j = ok(act("auth", rid, "withdraw"))
     assert j["state"] == "withdrawn" and j["can"]["edit"] is False, j
@@ -448,6 +453,31 @@ def test_lists_and_filters():
     refused(lambda: c("lead").get("/api/v1/reviews?org_id=%d&state=done" % IDS["A"]), 422,
             field="state")
     assert ok(c("offb").get("/api/v1/reviews?todo=1"))["total"] == 0
+
+
+def test_drafts_are_their_authors_alone():
+    rid = new(author="auth2", title="尚未提交的草稿")
+    assert get(rid, "auth2")["state"] == "draft"
+    # Nobody else in the unit or above reads a draft never submitted, in
+    # the list or alone, and the office cannot act on it.
+    for who in ("auth", "offa", "lead", "secr", "view", "rootlead"):
+        refused(lambda: c(who).get("/api/v1/reviews/%d" % rid), 404, field="id")
+        refused(lambda: c(who).get("/api/v1/reviews/%d/form.pdf" % rid), 404)
+        lst = ok(c(who).get("/api/v1/reviews?org_id=%d&state=draft" % IDS["A"]))
+        assert rid not in [x["id"] for x in lst["items"]], (who, lst)
+    tree = ok(c("rootlead").get("/api/v1/reviews?org_id=%d&subtree=1" % IDS["root"]))
+    assert rid not in [x["id"] for x in tree["items"]]
+    refused(lambda: act("offa", rid, "approve", {"opinion": "同意"}), 404)
+    # Its author lists it among the unit's.
+    lst = ok(c("auth2").get("/api/v1/reviews?org_id=%d&state=draft" % IDS["A"]))
+    assert rid in [x["id"] for x in lst["items"]], lst
+    # Submitted, the unit reads it; returned to its author, it stays readable.
+    ok(act("auth2", rid, "submit"))
+    assert get(rid, "offa")["state"] == "first"
+    ok(act("offa", rid, "return", {"opinion": "请补充活动时间"}))
+    assert get(rid, "lead")["state"] == "returned"
+    lst = ok(c("lead").get("/api/v1/reviews?org_id=%d&state=returned" % IDS["A"]))
+    assert rid in [x["id"] for x in lst["items"]], lst
 
 
 def remind():
@@ -541,7 +571,11 @@ def test_attachments_upload_list_download():
     j = ok(upload("auth", rid, [("again.png", data)]), 201)
     assert j["items"][0]["duplicate"] is True and j["items"][0]["id"] == f["id"], j
     assert j["review"]["revision"] == 2, j["review"]
-    # Everyone who reads the submission lists and downloads its files.
+    # A draft's files are its author's alone, as the draft is.
+    refused(lambda: c("offa").get("/api/v1/reviews/%d/attachments" % rid), 404)
+    refused(lambda: c("offa").get("/api/v1/review-attachments/%d" % f["id"]), 404)
+    ok(act("auth", rid, "submit"))
+    # Once submitted, everyone who reads it lists and downloads its files.
     for who in ("auth", "offa", "view", "rootlead"):
         lst = ok(c(who).get("/api/v1/reviews/%d/attachments" % rid))
         assert lst["total"] == 1 and lst["items"][0]["id"] == f["id"], lst
@@ -614,8 +648,11 @@ def test_attachment_refusals():
     status, body = too_big(rid)
     assert status == 413 and b'"payload_too_large"' in body, (status, body[:300])
     assert S.counts() == before
-    # Only the author adds or removes a file; readers are told so, others
-    # do not learn the submission exists.
+    # Only the author adds or removes a file.  A draft: nobody else learns
+    # it exists; submitted, its readers are told they may not, others still
+    # learn nothing.
+    refused(lambda: upload("offa", rid, [("a.png", png(5))]), 404)
+    ok(act("auth", rid, "submit"))
     refused(lambda: upload("auth2", rid, [("a.png", png(5))]), 403)
     refused(lambda: upload("offa", rid, [("a.png", png(5))]), 403)
     refused(lambda: upload("offb", rid, [("a.png", png(5))]), 404)
@@ -624,8 +661,9 @@ def test_attachment_refusals():
     refused(lambda: detach("offb", rid, f["id"]), 404)
     other = new(title="另一篇稿件")
     refused(lambda: detach("auth", other, f["id"]), 404, field="aid")
-    # Approved, published, withdrawn: no file changes any more.
-    ok(act("auth", rid, "submit"))
+    # Approved, published, withdrawn: no file changes any more.  (The
+    # author's upload above restarted the review at 初审.)
+    assert get(rid)["state"] == "first"
     ok(act("offa", rid, "approve", {}))
     ok(act("lead", rid, "approve", {}))
     assert get(rid)["state"] == "approved"
@@ -692,6 +730,7 @@ TESTS = [
     test_signatures_are_immutable_in_the_database,
     test_lists_and_filters,
     test_stage_time_limits_remind,
+    test_drafts_are_their_authors_alone,
     test_attachments_upload_list_download,
     test_attachment_refusals,
     test_attachment_after_signature_restarts_the_review,
