@@ -452,8 +452,11 @@ int api_review_form(struct req *r)
 		return rc;
 	struct review_form_stage st[REVIEW_STAGES];
 	struct approval_stage as[REVIEW_STAGES];
-	int n;
+	int n, nfiles = 0;
+	struct review_attachment *files = NULL;
 	rc = review_form_stages(db, r->arena, &rv, st, &n);
+	if (!rc)
+		rc = review_attachments(db, r->arena, rv.id, &files, &nfiles);
 	if (!rc)
 		rc = review_form_printed(db, &api_who(r)->actor, &rv);
 	if (rc)
@@ -465,6 +468,9 @@ int api_review_form(struct req *r)
 						g ? form_time(r->arena, g->signed_at) : NULL,
 						g ? g->opinion : NULL};
 	}
+	const char **names = arena_alloc(r->arena, sizeof(*names) * (size_t)(nfiles + 1));
+	for (int i = 0; i < nfiles; i++)
+		names[i] = files[i].name;
 	struct approval_form f = {
 		.org_name = rv.org_name,
 		.title = rv.title,
@@ -476,6 +482,8 @@ int api_review_form(struct req *r)
 		.state = review_state_label(rv.state),
 		.published_url = rv.published_url,
 		.published_at = form_time(r->arena, rv.published_at),
+		.attachments = names,
+		.nattachments = nfiles,
 		.body = rv.body,
 		.stages = as,
 		.nstages = n,

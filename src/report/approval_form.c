@@ -140,14 +140,14 @@ static void row_one(struct form *f, struct row *r, const char *label, const char
 }
 
 static void row_two(struct form *f, struct row *r, const char *label1, const char *value1,
-		    const char *label2, const char *value2)
+		    const char *label2, const char *value2, int max_lines)
 {
 	double value_w = TABLE_W / 2 - LABEL_W - 2 * PAD;
 	r->pairs = 2;
 	r->label[0] = text_layout(f, label1, f->label, LABEL_W - 2 * PAD, 2, PANGO_ALIGN_CENTER);
-	r->value[0] = text_layout(f, valid(f, value1), f->text, value_w, 2, PANGO_ALIGN_LEFT);
+	r->value[0] = text_layout(f, valid(f, value1), f->text, value_w, max_lines, PANGO_ALIGN_LEFT);
 	r->label[1] = text_layout(f, label2, f->label, LABEL_W - 2 * PAD, 2, PANGO_ALIGN_CENTER);
-	r->value[1] = text_layout(f, valid(f, value2), f->text, value_w, 2, PANGO_ALIGN_LEFT);
+	r->value[1] = text_layout(f, valid(f, value2), f->text, value_w, max_lines, PANGO_ALIGN_LEFT);
 	row_measure(r);
 }
 
@@ -183,9 +183,19 @@ struct stage_row {
 	double h;
 };
 
-#define OPINION_MAX_LINES 5
+/*
+ * How many lines each text of the table may take: as many as a form
+ * usually needs, or, when every one of them is long and the page would
+ * overflow, fewer (roomy, then tight).
+ */
+struct fit {
+	int title, cell, files, opinion, sign;
+};
+static const struct fit roomy = {3, 2, 3, 5, 2};
+static const struct fit tight = {2, 1, 1, 2, 1};
 
-static void stage_measure(struct form *f, struct stage_row *s, const struct approval_stage *st)
+static void stage_measure(struct form *f, struct stage_row *s, const struct approval_stage *st,
+			  const struct fit *fit)
 {
 	double value_w = TABLE_W - LABEL_W - 2 * PAD;
 	const char *stage = valid(f, st->stage);
@@ -209,16 +219,16 @@ static void stage_measure(struct form *f, struct stage_row *s, const struct appr
 	if (st->signer) {
 		const char *opinion = valid(f, st->opinion);
 		s->opinion = text_layout(f, *opinion ? opinion : "（未填写意见）", f->text, value_w,
-					 OPINION_MAX_LINES, PANGO_ALIGN_LEFT);
+					 fit->opinion, PANGO_ALIGN_LEFT);
 		char *sign =
 		    g_strdup_printf("签字：%s　　时间：%s", valid(f, st->signer), valid(f, st->at));
-		s->sign = text_layout(f, sign, f->text, value_w, 2, PANGO_ALIGN_RIGHT);
+		s->sign = text_layout(f, sign, f->text, value_w, fit->sign, PANGO_ALIGN_RIGHT);
 		g_free(sign);
 		inner = layout_height(s->opinion) + PAD + layout_height(s->sign);
 	} else {
 		s->opinion = NULL;
 		s->sign = text_layout(f, "签字：　　　　　　　　日期：　　　　年　　月　　日",
-				      f->text, value_w, 2, PANGO_ALIGN_RIGHT);
+				      f->text, value_w, fit->sign, PANGO_ALIGN_RIGHT);
 		inner = SIGN_ROOM + layout_height(s->sign);
 	}
 	s->h = inner + 2 * PAD;
@@ -336,7 +346,57 @@ static void draw_footer(struct form *f, const struct approval_form *a)
 	g_free(text);
 }
 
-#define NROWS 6
+#define NROWS 7
+
+/* "1. 活动照片.png　2. 说明.docx" (an ideographic space between), or "无";
+ * owned by the form. */
+static const char *attachment_names(struct form *f, const struct approval_form *a)
+{
+	if (a->nattachments <= 0)
+		return "无";
+	GString *s = g_string_new(NULL);
+	for (int i = 0; i < a->nattachments; i++)
+		g_string_append_printf(s, "%s%d. %s", i ? "　" : "", i + 1,
+				       valid(f, a->attachments[i]));
+	char *text = g_string_free(s, FALSE);
+	g_ptr_array_add(f->owned, text);
+	return text;
+}
+
+/* The rows above the body (the body's row is left to the caller) and the
+ * stages' rows laid out with the lines fit allows; their height. */
+static double measure_table(struct form *f, const struct approval_form *a,
+			    const struct fit *fit, struct row rows[NROWS], struct stage_row *stages)
+{
+	char revision[32];
+	snprintf(revision, sizeof(revision), "第 %d 版", a->revision);
+	memset(rows, 0, sizeof(struct row) * NROWS);
+	row_one(f, &rows[0], "标题", a->title, fit->title);
+	row_two(f, &rows[1], "发布阵地", a->channel, "撰稿人", a->author, fit->cell);
+	row_two(f, &rows[2], "提交时间", a->submitted_at, "敏感程度",
+		a->sensitive ? "敏感" : "普通", fit->cell);
+	row_two(f, &rows[3], "正文版本", revision, "当前状态", a->state, fit->cell);
+	row_two(f, &rows[4], "发布网址", a->published_url, "发布时间", a->published_at,
+		fit->cell);
+	row_one(f, &rows[5], "附件", attachment_names(f, a), fit->files);
+	double used = 0;
+	for (int i = 0; i < NROWS - 1; i++)
+		used += rows[i].h;
+	for (int i = 0; i < a->nstages; i++) {
+		stage_measure(f, &stages[i], &a->stages[i], fit);
+		used += stages[i].h;
+	}
+	return used;
+}
+
+static void clear_table(const struct approval_form *a, struct row rows[NROWS],
+			struct stage_row *stages)
+{
+	for (int i = 0; i < a->nstages; i++)
+		stage_clear(&stages[i]);
+	for (int i = 0; i < NROWS; i++)
+		row_clear(&rows[i]);
+}
 
 static void draw_form(struct form *f, const struct approval_form *a)
 {
@@ -344,26 +404,16 @@ static void draw_form(struct form *f, const struct approval_form *a)
 	cairo_set_line_width(f->cr, LINE_W);
 	double y = draw_heading(f, a);
 
-	char revision[32];
-	snprintf(revision, sizeof(revision), "第 %d 版", a->revision);
 	struct row rows[NROWS];
-	row_one(f, &rows[0], "标题", a->title, 3);
-	row_two(f, &rows[1], "发布阵地", a->channel, "撰稿人", a->author);
-	row_two(f, &rows[2], "提交时间", a->submitted_at, "敏感程度",
-		a->sensitive ? "敏感" : "普通");
-	row_two(f, &rows[3], "正文版本", revision, "当前状态", a->state);
-	row_two(f, &rows[4], "发布网址", a->published_url, "发布时间", a->published_at);
 	struct stage_row stages[3];
-	double used = 0;
-	for (int i = 0; i < NROWS - 1; i++)
-		used += rows[i].h;
-	for (int i = 0; i < a->nstages; i++) {
-		stage_measure(f, &stages[i], &a->stages[i]);
-		used += stages[i].h;
+	double lh = line_height(f);
+	double used = measure_table(f, a, &roomy, rows, stages);
+	if (y + used + BODY_MIN_LINES * lh + 2 * PAD > PAGE_H - MARGIN_BOTTOM) {
+		clear_table(a, rows, stages);
+		used = measure_table(f, a, &tight, rows, stages);
 	}
 
 	/* The body takes what is left above the bottom margin. */
-	double lh = line_height(f);
 	double room = PAGE_H - MARGIN_BOTTOM - y - used - 2 * PAD;
 	int lines = (int)(room / lh);
 	if (lines < BODY_MIN_LINES)
@@ -386,10 +436,8 @@ static void draw_form(struct form *f, const struct approval_form *a)
 	for (int i = 0; i < a->nstages; i++) {
 		stage_draw(f, &stages[i], y);
 		y += stages[i].h;
-		stage_clear(&stages[i]);
 	}
-	for (int i = 0; i < NROWS; i++)
-		row_clear(&rows[i]);
+	clear_table(a, rows, stages);
 	draw_footer(f, a);
 }
 

@@ -3,7 +3,8 @@
  * review (三审): an A4 PDF drawn with cairo and pango in a CJK font, laid out
  * like the paper form offices sign today: the unit as heading, a table of
  * the submission (title, target channel, author, submitted, sensitivity,
- * revision, state, where and when published), the start of the body, and
+ * revision, state, where and when published, the names of its files),
+ * the start of the body, and
  * one row per stage the submission needs (初审, 复审, and 终审 when
  * required) with the opinion, the signer and the time; a stage not signed
  * yet is an empty row to sign by hand.  The form only reads what it is
@@ -37,6 +38,8 @@ struct approval_form {
 	const char *state;        /* the Chinese label of the state */
 	const char *published_url;
 	const char *published_at;
+	const char *const *attachments; /* the files' names, shown in order */
+	int nattachments;               /* 0: "无" */
 	const char *body; /* plain text; the form shows as much as fits */
 	const struct approval_stage *stages;
 	int nstages; /* 2 or 3 */

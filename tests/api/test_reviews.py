@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import socket
+import subprocess
 import struct
 import sys
 import zlib
@@ -609,6 +610,14 @@ def test_attachments_upload_list_download():
     assert [x["duplicate"] for x in j["items"]] == [False, True], j
     assert j["items"][0]["id"] == j["items"][1]["id"] and j["review"]["revision"] == 5, j
     assert [a["name"] for a in get(rid)["attachments"]] == ["活动照片 1.png", "三.png", "四.png"]
+    # The approval form names the live files, in order.
+    r = c("offa").get("/api/v1/reviews/%d/form.pdf" % rid)
+    assert r.status == 200, r
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=r.body,
+                                  capture_output=True, check=True).stdout.decode().split())
+    for name in ("附件", "1.活动照片1.png", "2.三.png", "3.四.png"):
+        assert name in text, (name, text)
+    assert "二.png" not in text, text
     creates = [json.loads(r[6]) for r in S.audit("review_attachment.create")
                if json.loads(r[6])["review_id"] == rid]
     assert [x["name"] for x in creates] == ["活动照片 1.png", "二.png", "三.png", "四.png"], creates

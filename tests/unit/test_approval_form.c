@@ -36,6 +36,8 @@ static const struct approval_stage three[] = {
     {"终审", "党委书记", NULL, NULL, NULL},
 };
 
+static const char *const files[] = {"活动照片.png", "主题党日活动方案.docx"};
+
 static struct approval_form sample(struct buf *body)
 {
 	struct approval_form f = {
@@ -49,6 +51,8 @@ static struct approval_form sample(struct buf *body)
 	    .state = "终审中",
 	    .published_url = NULL,
 	    .published_at = NULL,
+	    .attachments = files,
+	    .nattachments = 2,
 	    .body = body->data,
 	    .stages = three,
 	    .nstages = 3,
@@ -125,6 +129,36 @@ static void form_text(const char *path, struct buf *text)
 	buf_release(&raw);
 }
 
+/* Every word of the form but the footer ends above the bottom margin
+ * (841.89 - 60 points from the top): however long the texts, the table
+ * fits the page. */
+static void check_above_footer(const char *path)
+{
+	char cmd[160];
+	struct buf raw = BUF_INIT;
+	snprintf(cmd, sizeof(cmd), "pdftotext -bbox -enc UTF-8 %s -", path);
+	run(cmd, &raw);
+	double footer_y = -1, lowest = 0;
+	int words = 0;
+	for (const char *p = raw.data; (p = strstr(p, "<word ")); p++) {
+		double x0, y0, x1, y1;
+		assert_int_equal(sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"",
+					&x0, &y0, &x1, &y1),
+				 4);
+		const char *text = strchr(p, '>') + 1;
+		if (!strncmp(text, "打印时间", strlen("打印时间")))
+			footer_y = y0;
+		else if (footer_y < 0 || y0 < footer_y - 1)
+			lowest = y1 > lowest ? y1 : lowest;
+		words++;
+	}
+	assert_true(words > 10);
+	assert_true(footer_y > 0);
+	if (lowest > 841.89 - 60 + 1)
+		fail_msg("the table ends %.1f points from the top, past the margin", lowest);
+	buf_release(&raw);
+}
+
 static void check_one_page(const char *path)
 {
 	char cmd[160];
@@ -155,6 +189,7 @@ static void test_three_stages_long_body(void **state)
 	close(fd);
 	check_pdf(&pdf);
 	check_one_page(path);
+	check_above_footer(path);
 
 	form_text(path, &text);
 	has(text.data, "宣传信息发布审签单");
@@ -177,6 +212,9 @@ static void test_three_stages_long_body(void **state)
 	has(text.data, "内容属实，同意报复审。");
 	has(text.data, "同意发布，请注意图片署名。");
 	has(text.data, "十一月二十六日，局机关党委组织全体党员");
+	has(text.data, "附件");
+	has(text.data, "1.活动照片.png");
+	has(text.data, "2.主题党日活动方案.docx");
 	char cut[64];
 	snprintf(cut, sizeof(cut), "……（正文共%ld字）", chars);
 	has(text.data, cut);
@@ -204,6 +242,7 @@ static void test_short_body_not_cut(void **state)
 	f.published_url = "https://example.org/news/1";
 	f.published_at = "2026-11-29 10:00";
 	f.state = "已发布";
+	f.nattachments = 0;
 	int fd = -1;
 	uint64_t size = 0;
 	assert_int_equal(approval_form_pdf(&f, &fd, &size), ZRZ_OK);
@@ -214,6 +253,8 @@ static void test_short_body_not_cut(void **state)
 	has(text.data, "简短的正文。");
 	has(text.data, "普通");
 	has(text.data, "https://example.org/news/1");
+	has(text.data, "附件无");
+	assert_null(strstr(text.data, "活动照片"));
 	assert_null(strstr(text.data, "正文共"));
 	assert_null(strstr(text.data, "终审"));
 	unlink(path);
@@ -276,6 +317,7 @@ static void test_long_texts_wrap(void **state)
 	close(fd);
 	check_pdf(&pdf);
 	check_one_page(path);
+	check_above_footer(path);
 	form_text(path, &text);
 	has(text.data, "关于进一步加强和改进新时代");
 	has(text.data, "请核实文中数据并补充图片来源");
