@@ -381,8 +381,18 @@ int incident_detail_json(struct db *db, struct arena *a, const struct incident *
 	rc = inbox_find(db, "incident", x->id, &it);
 	if (rc && rc != ZRZ_ENOTFOUND)
 		return rc;
+	bool sent = !rc;
+	struct inbox_item *trail;
+	int ntrail;
+	rc = inbox_trail(db, a, "incident", x->id, &trail, &ntrail);
+	if (rc)
+		return rc;
 	json_t *j = incident_json(x, now);
-	json_object_set_new(j, "inbox", rc ? json_null() : inbox_json(&it));
+	json_object_set_new(j, "inbox", sent ? inbox_json(&it) : json_null());
+	json_t *way = json_array();
+	for (int i = 0; i < ntrail; i++)
+		json_array_append_new(way, inbox_json(&trail[i]));
+	json_object_set_new(j, "inbox_trail", way);
 	json_t *arr = json_array();
 	bool late = false;
 	for (int i = 0; i < n; i++) {

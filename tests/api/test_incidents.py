@@ -297,7 +297,12 @@ def test_forward_further_up():
     assert up["note"] == "请市委宣传部阅示" and up["entity_id"] == x["id"]
     # The city reads the incident; the school now sees the city's item.
     ok(c("offcity").get("/api/v1/incidents/%d" % x["id"]))
-    assert ok(c("offb").get("/api/v1/incidents/%d" % x["id"]))["inbox"]["id"] == up["id"]
+    d = ok(c("offb").get("/api/v1/incidents/%d" % x["id"]))
+    assert d["inbox"]["id"] == up["id"]
+    # ... and the whole way up, oldest first.
+    assert [(t["id"], t["from_org_id"], t["to_org_id"], t["state"]) for t in d["inbox_trail"]] \
+        == [(item["id"], IDS["B"], IDS["bureau"], "forwarded"),
+            (up["id"], IDS["bureau"], IDS["city"], "sent")], d["inbox_trail"]
     # Nothing above the city.
     unchanged(lambda: check_error(c("offcity").post("/api/v1/inbox/%d/forward" % up["id"], {}),
                                   422, "invalid", "org_id"))

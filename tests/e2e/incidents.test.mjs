@@ -4,8 +4,10 @@
  * takes it through 研判 and 报送 on its timeline (each stage with its
  * deadline and status); the bureau's office sees it among the 待办事项 of
  * its 工作台, finds it in its 上报收件箱, opens it, and acknowledges it
- * with a comment, after which the 工作台 has nothing left to do; the school then sees it
- * acknowledged, with the comment, on the incident's page.  The tests run
+ * with a comment, after which the 工作台 has nothing left to do, and
+ * later passes it on to the 区委宣传部 above (继续上报); the school then sees it
+ * acknowledged, with the comment, on the incident's page, and the whole
+ * way up (报送经过) once it went further.  The tests run
  * in order against one server; each saves a screenshot of its last page
  * under build/e2e/ and fails on any browser console error.
  */
@@ -26,7 +28,8 @@ const state = {}
 
 before(async () => {
   server.init()
-  ids.bureau = server.addOrg('区教育局党委', { kind: 'committee' })
+  ids.city = server.addOrg('区委宣传部', { kind: 'committee' })
+  ids.bureau = server.addOrg('区教育局党委', { parent: ids.city, kind: 'committee' })
   ids.school = server.addOrg('第三中学党支部', { parent: ids.bureau, kind: 'branch' })
   server.addUser({ org: ids.school, login: 'school', name: '陈主任', role: 'office', password: PW.school })
   server.addUser({ org: ids.bureau, login: 'bureau', name: '林科长', role: 'office', password: PW.bureau })
@@ -171,4 +174,30 @@ bt('处置时限：学校办公室把重大事件的研判时限改为 30 分钟
   const limits = await (await page.request.get(`/api/v1/incident-limits?org_id=${ids.school}`)).json()
   assert.equal(limits.limits.major.assess, 30)
   assert.equal(limits.custom.major.assess, true)
+})
+
+bt('教育局继续上报区委宣传部，学校看到报送经过', 'incidents-trail', async (page, context) => {
+  await logIn(page, 'bureau', PW.bureau, '/incidents/inbox')
+  const row = page.getByTestId('inbox-table').locator('.el-table__row', { hasText: TITLE })
+  await row.getByRole('button', { name: '继续上报' }).click()
+  const dialog = page.getByRole('dialog', { name: '继续上报' })
+  await dialog.getByLabel('上报说明').fill('涉及食品安全，报请区委宣传部掌握')
+  await dialog.getByRole('button', { name: '上报' }).click()
+  await page.getByText('已继续上报', { exact: true }).first().waitFor()
+  await row.getByTestId('inbox-state').getByText('已继续上报').waitFor()
+  /* The school, in the same browser once the bureau's session is gone. */
+  await context.clearCookies()
+
+  await logIn(page, 'school', PW.school, state.path)
+  await page.getByRole('heading', { name: TITLE }).waitFor()
+  /* The latest step is the 区委宣传部's, not yet acknowledged. */
+  await page.getByTestId('inbox-state').getByText('待签收').waitFor()
+  const trail = page.getByTestId('inbox-trail').locator('li')
+  assert.equal(await trail.count(), 2)
+  await trail.nth(0).getByText('第三中学党支部 → 区教育局党委').waitFor()
+  await trail.nth(0).getByText('已继续上报').waitFor()
+  await trail.nth(0).getByText(`签收意见：${COMMENT}`).waitFor()
+  await trail.nth(1).getByText('区教育局党委 → 区委宣传部').waitFor()
+  await trail.nth(1).getByText('待签收').waitFor()
+  await trail.nth(1).getByText('报送说明：涉及食品安全，报请区委宣传部掌握').waitFor()
 })
