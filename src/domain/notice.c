@@ -777,6 +777,10 @@ int channel_check(const struct notify_channel *c, struct derr *e)
 	} else if (!url_ok(c->target)) {
 		return derr_set(e, ZRZ_EINVAL, "target",
 				"机器人地址应为以 http:// 或 https:// 开头、带主机名的网址");
+	} else if (strstr(c->target, "=****")) {
+		/* the shown form sent back: its key is gone */
+		return derr_set(e, ZRZ_EINVAL, "target",
+				"请填写完整的机器人地址（列表中显示的地址已隐去密钥）");
 	}
 	if (c->secret) {
 		if (strcmp(c->kind, "dingtalk"))
@@ -803,10 +807,46 @@ int channel_list(struct db *db, struct arena *a, int64_t org_id,
 }
 
 /* What the audit trail keeps of a channel: never its secret. */
+/*
+ * A channel's address as it is shown or audited: an e-mail list as it is;
+ * a robot's webhook with the value of every query parameter (企业微信's
+ * key, 钉钉's access_token: whoever has them can post to the group) cut to
+ * "****" and its last 4 characters, enough to tell two robots apart.
+ */
+static json_t *shown_target(const struct notify_channel *c)
+{
+	if (!c->target || !strcmp(c->kind, "email"))
+		return c->target ? json_string(c->target) : json_null();
+	const char *q = strchr(c->target, '?');
+	if (!q)
+		return json_string(c->target);
+	struct buf b = BUF_INIT;
+	buf_append(&b, c->target, (size_t)(q - c->target));
+	const char *p = q;
+	while (*p) {
+		/* p is at '?' or '&': copy it and the name up to '=' */
+		size_t name = strcspn(p + 1, "=&#");
+		buf_append(&b, p, 1 + name);
+		p += 1 + name;
+		if (*p == '=') {
+			size_t n = strcspn(p + 1, "&#");
+			buf_puts(&b, "=****");
+			if (n > 8)
+				buf_append(&b, p + 1 + n - 4, 4);
+			p += 1 + n;
+		}
+		if (*p == '#')
+			break; /* a fragment never reaches the server: left out */
+	}
+	json_t *j = json_stringn(b.data, b.len);
+	buf_release(&b);
+	return j;
+}
+
 static json_t *channel_audit(const struct notify_channel *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "kind", c->kind, "name", c->name, "target",
-			 c->target, "active", c->active, "secret_set", c->secret != NULL);
+	return json_pack("{s:s, s:s, s:o, s:b, s:b}", "kind", c->kind, "name", c->name, "target",
+			 shown_target(c), "active", c->active, "secret_set", c->secret != NULL);
 }
 
 int channel_create(struct db *db, struct arena *a, const struct actor *who,
@@ -864,9 +904,9 @@ json_t *channel_json(const struct notify_channel *c)
 	char at[32], up[32];
 	time_format_rfc3339(c->created_at, at, sizeof(at));
 	time_format_rfc3339(c->updated_at, up, sizeof(up));
-	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "id",
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:b, s:b, s:s, s:s}", "id",
 			      (json_int_t)c->id, "org_id", (json_int_t)c->org_id, "kind", c->kind,
-			      "name", c->name, "target", c->target, "active", c->active,
+			      "name", c->name, "target", shown_target(c), "active", c->active,
 			      "secret_set", c->secret != NULL, "created_at", at, "updated_at", up);
 	/* Enough to recognize a long secret, never enough to use it. */
 	size_t n = c->secret ? strlen(c->secret) : 0;
