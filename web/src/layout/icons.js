@@ -25,6 +25,7 @@ import {
   Stamp,
   DocumentChecked,
   Setting,
+  Promotion,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
@@ -53,4 +54,5 @@ export const menuIcons = {
   Stamp,
   DocumentChecked,
   Setting,
+  Promotion,
 }

@@ -256,6 +256,12 @@ export const layoutChildren = [
         component: () => import('@/views/committee/CommitteeList.vue'),
         meta: { title: '领导小组', icon: 'Flag' },
       },
+      {
+        path: 'notify',
+        name: 'notify-channels',
+        component: () => import('@/views/notify/NotifyChannels.vue'),
+        meta: { title: '通知渠道', icon: 'Promotion', roles: ['sysadmin', 'secretary', 'office'] },
+      },
     ],
   },
   {
