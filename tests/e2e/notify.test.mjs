@@ -117,5 +117,6 @@ bt('改名时地址留空保持原地址；停用后不能发送测试', 'notify
   assert.equal(await row.getByRole('switch', { name: `启用 ${NAME}（新）` }).count(), 1)
   await row.locator('.el-switch').click()
   await page.getByText('已停用').waitFor()
-  assert.ok(await row.getByRole('button', { name: '发送测试' }).isDisabled())
+  /* the list is read again after the change: wait for the button to follow */
+  await row.locator('button:disabled', { hasText: '发送测试' }).waitFor()
 })
