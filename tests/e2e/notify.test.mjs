@@ -4,7 +4,8 @@
  * 127.0.0.1; the list shows the address without its key; a test message
  * reaches the receiver at the full address and shows as 已送达 in the
  * delivery log; renaming the channel with the address left empty keeps
- * the address, and switching it off disables the test button.  Each test
+ * the address, switching it off disables the test button, and it can be
+ * removed.  Each test
  * saves a screenshot of its last page under build/e2e/ and fails on any
  * browser console error.
  */
@@ -119,4 +120,10 @@ bt('改名时地址留空保持原地址；停用后不能发送测试', 'notify
   await page.getByText('已停用').waitFor()
   /* the list is read again after the change: wait for the button to follow */
   await row.locator('button:disabled', { hasText: '发送测试' }).waitFor()
+
+  /* Removed after a confirmation; the list is empty again. */
+  await row.getByRole('button', { name: '删除' }).click()
+  await page.getByRole('dialog', { name: '删除通知渠道' }).getByRole('button', { name: '删除' }).click()
+  await page.getByText('已删除', { exact: true }).waitFor()
+  await page.getByTestId('notify-table').getByText('尚未设置通知渠道').waitFor()
 })
