@@ -14,7 +14,8 @@
  * one.  Only that thread calls libxlsxwriter between the first full batch
  * and the end of the table, so the library needs no locking; a table that
  * fits one batch is written on the caller's thread at the end, with no
- * thread at all.  Memory is the two batches, about 3 MiB at most.
+ * thread at all.  Memory is the two batches: under 1 MiB of cells and the
+ * text of 1 MiB plus one row, each.
  * Finally the workbook is packed at deflate level 1 (see xlsx_zip.h).
  */
 #include "core/common.h"
@@ -286,7 +287,10 @@ static struct cell *push(struct xlsx_table *t, enum cell_kind kind, lxw_col_t co
 {
 	struct batch *b = t->fill;
 	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
+		/* A batch ends with the row that reaches BATCH_CELLS: never more
+		 * than a row's cells beyond it. */
+		size_t most = BATCH_CELLS + XLSX_COLUMNS_MAX;
+		b->cap = !b->cap ? 1024 : b->cap * 2 < most || b->n >= most ? b->cap * 2 : most;
 		b->cells = xrealloc(b->cells, b->cap * sizeof(*b->cells));
 	}
 	struct cell *c = &b->cells[b->n++];
