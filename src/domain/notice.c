@@ -831,8 +831,12 @@ static json_t *shown_target(const struct notify_channel *c)
 		if (*p == '=') {
 			size_t n = strcspn(p + 1, "&#");
 			buf_puts(&b, "=****");
-			if (n > 8)
-				buf_append(&b, p + 1 + n - 4, 4);
+			if (n > 8) {
+				/* whole characters only: the tail if it is ASCII */
+				const unsigned char *tail = (const unsigned char *)p + 1 + n - 4;
+				if (tail[0] < 0x80 && tail[1] < 0x80 && tail[2] < 0x80 && tail[3] < 0x80)
+					buf_append(&b, tail, 4);
+			}
 			p += 1 + n;
 		}
 		if (*p == '#')

@@ -296,6 +296,13 @@ def test_robot_keys_are_not_shown():
     assert j["target"] == want and j["name"] == "长密钥机器人", j
     assert S.sql("SELECT target FROM notify_channel WHERE id = ?", (cid,))[0][0] == url
     ok(c("off_b").delete("/api/v1/notify-channels/%d" % cid), 204)
+    # A key ending in other than ASCII loses its tail whole, never half a
+    # character.
+    j = ok(c("off_b").post("/api/v1/notify-channels", {
+        "org_id": IDS["B"], "kind": "wecom", "name": "中文密钥",
+        "target": RECV.url("/w?key=abcdefgh密钥")}), 201)
+    assert j["target"] == RECV.url("/w?key=****"), j
+    ok(c("off_b").delete("/api/v1/notify-channels/%d" % j["id"]), 204)
 
 
 def test_channel_scope():
