@@ -377,18 +377,14 @@ int incident_detail_json(struct db *db, struct arena *a, const struct incident *
 	int rc = store_incident_stages(db, a, x->id, &st, &n);
 	if (rc)
 		return rc;
-	struct inbox_item it = {.arena = a};
-	rc = inbox_find(db, "incident", x->id, &it);
-	if (rc && rc != ZRZ_ENOTFOUND)
-		return rc;
-	bool sent = !rc;
+	/* The way up, oldest first; its last item is where the incident is now. */
 	struct inbox_item *trail;
 	int ntrail;
 	rc = inbox_trail(db, a, "incident", x->id, &trail, &ntrail);
 	if (rc)
 		return rc;
 	json_t *j = incident_json(x, now);
-	json_object_set_new(j, "inbox", sent ? inbox_json(&it) : json_null());
+	json_object_set_new(j, "inbox", ntrail ? inbox_json(&trail[ntrail - 1]) : json_null());
 	json_t *way = json_array();
 	for (int i = 0; i < ntrail; i++)
 		json_array_append_new(way, inbox_json(&trail[i]));
