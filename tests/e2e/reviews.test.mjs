@@ -11,7 +11,8 @@
  * shown void), each seeing the photo, which downloads byte for byte; the
  * author records where it was published, and the
  * approval form (审签单) downloads as a PDF.  Four different people: the
- * author never signs.  Each test saves a screenshot under build/e2e/ and
+ * author never signs.  Last, a new submission gets a file chosen before
+ * its first save, uploaded with it.  Each test saves a screenshot under build/e2e/ and
  * fails on any browser console error.
  */
 import { after, before } from 'node:test'
@@ -184,4 +185,27 @@ bt('作者登记发布并打开审签单', 'reviews-publish', async (page) => {
   assert.equal(pdf.status(), 200)
   assert.match(pdf.headers()['content-type'], /application\/pdf/)
   assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-')
+})
+
+bt('作者新建稿件时先选好附件，保存草稿时一并上传', 'reviews-new-files', async (page) => {
+  await logIn(page, 'writer', PW, '/reviews/new')
+  await page.getByLabel('标题').fill('校园开放日活动预告')
+  await page.getByLabel('正文').fill('本周六举办校园开放日。')
+  const input = page.getByTestId('review-pending-input')
+  await input.setInputFiles({ name: '开放日海报.png', mimeType: 'image/png', buffer: PHOTO })
+  await input.setInputFiles({ name: '多余的.png', mimeType: 'image/png', buffer: makePng(7) })
+  const pending = page.getByTestId('review-pending')
+  await pending.getByText('开放日海报.png').waitFor()
+  await pending.getByRole('button', { name: '移除 多余的.png' }).click()
+  assert.equal(await pending.locator('li').count(), 1)
+  await page.getByTestId('review-save').click()
+  await page.getByText('稿件和 1 个附件已保存为草稿').waitFor()
+  await page.waitForURL(/\/reviews\/\d+$/)
+  await expectState(page, '草稿')
+  await page.getByTestId('review-attachments').getByRole('link', { name: '开放日海报.png' }).waitFor()
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  const r = await (await page.request.get(`/api/v1/reviews/${id}`)).json()
+  assert.deepEqual(r.attachments.map((a) => [a.name, a.size]), [['开放日海报.png', PHOTO.length]])
+  /* The file is an edit of the draft: its second revision. */
+  assert.equal(r.revision, 2)
 })

@@ -10,6 +10,9 @@ export const REVIEW_STATES = {
   withdrawn: { label: '已撤回', type: 'info' },
 }
 
+/* The files a submission takes (the server checks their content). */
+export const ATTACHMENT_ACCEPT = 'image/*,.pdf,.doc,.docx,.xls,.xlsx'
+
 export const STAGE_LABELS = { first: '初审', second: '复审', final: '终审' }
 
 export const ROLE_LABELS = { office: '办公室', leader: '班子成员（分管领导）', secretary: '书记（第一责任人）' }
