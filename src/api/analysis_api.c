@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "api/api.h"
 #include "domain/analysis.h"
+#include "domain/inbox.h"
 #include "domain/org.h"
 
 #define EDITORS (ROLE_OFFICE | ROLE_SECRETARY | ROLE_LEADER)
@@ -39,14 +40,25 @@ static int editable_analysis(struct req *r, struct db *db, int64_t id, struct an
 	return ZRZ_OK;
 }
 
-/* The report as JSON with what the caller may do with it. */
-static json_t *analysis_out(struct req *r, struct db *db, const struct analysis *x,
-			    const struct org *o)
+/* The report as JSON in *out with what the caller may do with it and the
+ * way up it went (inbox_trail, oldest first). */
+static int analysis_out(struct req *r, struct db *db, const struct analysis *x,
+			const struct org *o, json_t **out)
 {
+	struct inbox_item *trail;
+	int n;
+	int rc = inbox_trail(db, r->arena, "analysis", x->id, &trail, &n);
+	if (rc)
+		return rc;
 	json_t *j = analysis_json(db, r->arena, x);
 	bool edit = scope_can(api_who(r), o->path, EDITORS) && !strcmp(x->state, "draft");
 	json_object_set_new(j, "can", json_pack("{s:b}", "edit", edit));
-	return j;
+	json_t *way = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(way, inbox_json(&trail[i]));
+	json_object_set_new(j, "inbox_trail", way);
+	*out = j;
+	return ZRZ_OK;
 }
 
 static int reply(struct req *r, struct db *db, int status, const struct analysis *x)
@@ -55,7 +67,10 @@ static int reply(struct req *r, struct db *db, int status, const struct analysis
 	int rc = org_get(db, r->arena, x->org_id, &o);
 	if (rc)
 		return req_fail(r, rc, NULL, NULL);
-	json_t *j = analysis_out(r, db, x, &o);
+	json_t *j;
+	rc = analysis_out(r, db, x, &o, &j);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
 	rc = api_commit(r);
 	if (rc) {
 		json_decref(j);
@@ -149,7 +164,11 @@ int api_analysis_get(struct req *r)
 	rc = visible_analysis(r, db, id, &x, &o);
 	if (rc)
 		return rc;
-	return req_reply_json(r, 200, analysis_out(r, db, &x, &o));
+	json_t *j;
+	rc = analysis_out(r, db, &x, &o, &j);
+	if (rc)
+		return req_fail(r, rc, NULL, NULL);
+	return req_reply_json(r, 200, j);
 }
 
 int api_analysis_template(struct req *r)

@@ -59,7 +59,8 @@ def c(name):
 def setup():
     global S
     S = Server()
-    b = IDS["bureau"] = S.add_org("某市教育局", kind="committee")
+    city = IDS["city"] = S.add_org("某市委宣传部", kind="committee")
+    b = IDS["bureau"] = S.add_org("某市教育局", parent=city, kind="committee")
     IDS["A"] = S.add_org("第一中学", parent=b)
     IDS["B"] = S.add_org("第二中学", parent=b)
     S.add_user(b, "juoff", "office", "subtree", name="局办公室")
@@ -67,8 +68,9 @@ def setup():
     S.add_user(IDS["A"], "offa", "office", "self", name="一中办公室")
     S.add_user(IDS["A"], "plain", "member", "self", name="一中教师")
     S.add_user(IDS["B"], "offb", "office", "self", name="二中办公室")
+    S.add_user(city, "cityoff", "office", "self", name="市委宣传部办公室")
     S.start()
-    for name in ("juoff", "juview", "offa", "plain", "offb"):
+    for name in ("juoff", "juview", "offa", "plain", "offb", "cityoff"):
         c(name)
 
 
@@ -134,11 +136,11 @@ def test_validation_and_scope_write_nothing():
                                   404, "not_found"))
     unchanged(lambda: check_error(c("plain").post("/api/v1/analyses/%d/submit" % IDS["x1"]),
                                   403, "forbidden"))
-    # The bureau is at the top: nobody to submit to.
-    j = ok(c("juoff").post("/api/v1/analyses", {"org_id": IDS["bureau"], "period": "adhoc",
-                                                "title": "专项研判", "report_date": "2026-03-01"}),
+    # The city is at the top: nobody to submit to.
+    j = ok(c("cityoff").post("/api/v1/analyses", {"org_id": IDS["city"], "period": "adhoc",
+                                                  "title": "专项研判", "report_date": "2026-03-01"}),
            201)
-    unchanged(lambda: check_error(c("juoff").post("/api/v1/analyses/%d/submit" % j["id"]),
+    unchanged(lambda: check_error(c("cityoff").post("/api/v1/analyses/%d/submit" % j["id"]),
                                   409, "conflict"))
 
 
@@ -193,6 +195,17 @@ def test_superior_acknowledges():
     ack = j["acknowledged"]
     assert ack["comment"] == "研判深入，请抓好宣传栏整改" and ack["org_id"] == IDS["bureau"]
     assert ack["by_name"] == "局办公室" and ack["at"]
+    assert [(t["from_org_id"], t["to_org_id"], t["state"]) for t in j["inbox_trail"]] == \
+        [(IDS["A"], IDS["bureau"], "acknowledged")], j["inbox_trail"]
+    # Passed on further up: the school sees the whole way, oldest first, and
+    # still the bureau's acknowledgement.
+    ok(c("juoff").post("/api/v1/inbox/%d/forward" % j["inbox_id"], {"note": "报市委宣传部"}))
+    j = ok(c("offa").get("/api/v1/analyses/%d" % x))
+    assert [(t["from_org_id"], t["to_org_id"], t["state"], t["note"])
+            for t in j["inbox_trail"]] == \
+        [(IDS["A"], IDS["bureau"], "forwarded", None),
+         (IDS["bureau"], IDS["city"], "sent", "报市委宣传部")], j["inbox_trail"]
+    assert j["acknowledged"]["comment"] == "研判深入，请抓好宣传栏整改", j
 
 
 def test_problems_from_a_report():

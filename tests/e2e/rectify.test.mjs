@@ -7,7 +7,8 @@
  * with an opinion, after which the school can no longer change it; and the
  * school writes a half-year analysis report in its sections and submits
  * it to the bureau, which makes its 分析研判 ledger record; the bureau
- * acknowledges it in its inbox and the school sees the comment; and the
+ * acknowledges it in its inbox and passes it on to the 市委宣传部, and the
+ * school sees the comment and the whole way up (报送经过); and the
  * problems of an inspection report imported, edited before saving.  Each test saves
  * a screenshot under build/e2e/ and fails on any browser console error.
  */
@@ -31,7 +32,8 @@ const state = {}
 
 before(async () => {
   server.init()
-  ids.bureau = server.addOrg('某市教育局', { kind: 'committee' })
+  ids.city = server.addOrg('市委宣传部', { kind: 'committee' })
+  ids.bureau = server.addOrg('某市教育局', { parent: ids.city, kind: 'committee' })
   ids.school = server.addOrg('第一中学', { parent: ids.bureau })
   server.addOrg('第二中学', { parent: ids.bureau })
   server.addUser({ org: ids.bureau, login: 'bureau', name: '局办公室王主任', role: 'office', scope: 'subtree', password: PW.bureau })
@@ -173,6 +175,12 @@ bt('分析研判：上级在收件箱签收，学校看到签收意见', 'analys
   await d.getByLabel('签收意见').fill('研判全面，请抓好宣传栏整改。')
   await d.getByRole('button', { name: '签收' }).click()
   await row.getByTestId('inbox-state').getByText('已签收').waitFor()
+  /* ... and passes it on to the 市委宣传部. */
+  await row.getByRole('button', { name: '继续上报' }).click()
+  const f = page.getByRole('dialog', { name: '继续上报' })
+  await f.getByLabel('上报说明').fill('报市委宣传部备案')
+  await f.getByRole('button', { name: '上报' }).click()
+  await row.getByTestId('inbox-state').getByText('已继续上报').waitFor()
 
   /* The school's clerk, in the same browser after the bureau's session. */
   await context.clearCookies()
@@ -182,6 +190,13 @@ bt('分析研判：上级在收件箱签收，学校看到签收意见', 'analys
   const ack = page.getByTestId('analysis-ack')
   await ack.getByText('某市教育局').waitFor()
   await ack.getByText('研判全面，请抓好宣传栏整改。').waitFor()
+  /* The whole way up, oldest first. */
+  const trail = page.getByTestId('inbox-trail').locator('li')
+  assert.equal(await trail.count(), 2)
+  await trail.nth(0).getByText('第一中学 → 某市教育局').waitFor()
+  await trail.nth(0).getByText('签收意见：研判全面，请抓好宣传栏整改。').waitFor()
+  await trail.nth(1).getByText('某市教育局 → 市委宣传部').waitFor()
+  await trail.nth(1).getByText('报送说明：报市委宣传部备案').waitFor()
 })
 
 bt('问题整改：从巡察反馈报告导入问题', 'rectify-import', async (page) => {
