@@ -128,7 +128,9 @@ class Client:
         self.csrf = None
         self.user = None
 
-    def request(self, method, path, body=None, headers=None, raw=None, csrf=True):
+    def request(self, method, path, body=None, headers=None, raw=None, csrf=True, timeout=30):
+        """timeout: seconds to wait for the answer; more only for requests
+        that read a whole province under the sanitizers."""
         h = {}
         if self.cookie:
             h["Cookie"] = "zrz_session=" + self.cookie
@@ -140,7 +142,7 @@ class Client:
             h["Content-Type"] = "application/json"
         if headers:
             h.update(headers)
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
         try:
             conn.request(method, path, body=data, headers=h)
             r = conn.getresponse()
