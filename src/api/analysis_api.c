@@ -8,7 +8,6 @@
 #include "core/arena.h"
 #include "api/api.h"
 #include "domain/analysis.h"
-#include "domain/inbox.h"
 #include "domain/org.h"
 
 #define EDITORS (ROLE_OFFICE | ROLE_SECRETARY | ROLE_LEADER)
@@ -45,19 +44,11 @@ static int editable_analysis(struct req *r, struct db *db, int64_t id, struct an
 static int analysis_out(struct req *r, struct db *db, const struct analysis *x,
 			const struct org *o, json_t **out)
 {
-	struct inbox_item *trail;
-	int n;
-	int rc = inbox_trail(db, r->arena, "analysis", x->id, &trail, &n);
+	int rc = analysis_json(db, r->arena, x, true, out);
 	if (rc)
 		return rc;
-	json_t *j = analysis_json(db, r->arena, x);
 	bool edit = scope_can(api_who(r), o->path, EDITORS) && !strcmp(x->state, "draft");
-	json_object_set_new(j, "can", json_pack("{s:b}", "edit", edit));
-	json_t *way = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(way, inbox_json(&trail[i]));
-	json_object_set_new(j, "inbox_trail", way);
-	*out = j;
+	json_object_set_new(*out, "can", json_pack("{s:b}", "edit", edit));
 	return ZRZ_OK;
 }
 
@@ -142,7 +133,12 @@ int api_analysis_list(struct req *r)
 		return req_fail(r, rc, NULL, NULL);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++) {
-		json_t *j = analysis_json(db, r->arena, &items[i]);
+		json_t *j;
+		rc = analysis_json(db, r->arena, &items[i], false, &j);
+		if (rc) {
+			json_decref(arr);
+			return req_fail(r, rc, NULL, NULL);
+		}
 		json_object_del(j, "sections");
 		json_array_append_new(arr, j);
 	}

@@ -277,15 +277,13 @@ static json_t *opt_time(int64_t t)
 }
 
 /* The superior's acknowledgement of submitted report x: the first item of
- * its way up, acknowledged (or passed on, which acknowledges it too). */
-static json_t *acknowledgement(struct db *db, struct arena *a, const struct analysis *x,
+ * its way up (items, n), acknowledged (or passed on, which acknowledges it
+ * too). */
+static json_t *acknowledgement(const struct analysis *x, const struct inbox_item *items, int n,
 			       int64_t *inbox_id)
 {
-	struct inbox_item *items;
-	int n;
 	*inbox_id = 0;
-	if (strcmp(x->state, "submitted") != 0 ||
-	    inbox_trail(db, a, "analysis", x->id, &items, &n) || n == 0)
+	if (strcmp(x->state, "submitted") != 0 || n == 0)
 		return NULL;
 	const struct inbox_item *it = &items[0];
 	*inbox_id = it->id;
@@ -300,10 +298,18 @@ static json_t *acknowledgement(struct db *db, struct arena *a, const struct anal
 			 it->state);
 }
 
-json_t *analysis_json(struct db *db, struct arena *a, const struct analysis *x)
+int analysis_json(struct db *db, struct arena *a, const struct analysis *x, bool with_trail,
+		  json_t **out)
 {
+	struct inbox_item *items = NULL;
+	int n = 0;
+	if (with_trail || !strcmp(x->state, "submitted")) {
+		int rc = inbox_trail(db, a, "analysis", x->id, &items, &n);
+		if (rc)
+			return rc;
+	}
 	int64_t inbox_id;
-	json_t *ack = acknowledgement(db, a, x, &inbox_id);
+	json_t *ack = acknowledgement(x, items, n, &inbox_id);
 	json_t *sections = json_loads(x->sections, 0, NULL);
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_integer(x->id));
@@ -322,5 +328,12 @@ json_t *analysis_json(struct db *db, struct arena *a, const struct analysis *x)
 	json_object_set_new(j, "updated_at", opt_time(x->updated_at));
 	json_object_set_new(j, "inbox_id", inbox_id ? json_integer(inbox_id) : json_null());
 	json_object_set_new(j, "acknowledged", ack ? ack : json_null());
-	return j;
+	if (with_trail) {
+		json_t *way = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(way, inbox_json(&items[i]));
+		json_object_set_new(j, "inbox_trail", way);
+	}
+	*out = j;
+	return ZRZ_OK;
 }

@@ -54,7 +54,10 @@ int analysis_delete(struct db *db, const struct actor *who, const struct analysi
 int analysis_submit(struct db *db, struct arena *a, const struct actor *who,
 		    const struct analysis *cur, struct analysis *out, struct derr *e);
 
-/* The report as JSON, with its acknowledgement when the superior gave one. */
-json_t *analysis_json(struct db *db, struct arena *a, const struct analysis *x);
+/* The report as JSON in *out, with its acknowledgement when the superior
+ * gave one and, with_trail, the way up it went (inbox_trail, oldest
+ * first); the inbox is read once for both. */
+int analysis_json(struct db *db, struct arena *a, const struct analysis *x, bool with_trail,
+		  json_t **out);
 
 #endif

@@ -33,7 +33,8 @@ export function setCsrf(token) {
   csrfToken = token || null
 }
 
-/* For the few calls that cannot go through request() (file uploads). */
+/* For the one call that cannot go through request(): an upload that
+ * reports its progress (XMLHttpRequest). */
 export function getCsrf() {
   return csrfToken
 }
@@ -69,14 +70,15 @@ function queryString(query) {
  * request(method, path, {query, body, session})
  *   path     relative to /api/v1, e.g. "/orgs/3"
  *   query    object of query parameters; empty values are left out
- *   body     sent as JSON when given
+ *   body     sent as JSON when given; a FormData as multipart/form-data
  *   session  false: a 401 or 403 of this call is only this call's error
  *            (the login form's wrong password, the start-up session check)
  * Resolves to the parsed JSON answer, or null for 204.
  */
 export async function request(method, path, { query, body, session = true } = {}) {
+  const form = typeof FormData !== 'undefined' && body instanceof FormData
   const headers = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res
   try {
@@ -84,7 +86,7 @@ export async function request(method, path, { query, body, session = true } = {}
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || form ? body : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, 'network', FALLBACK[0])

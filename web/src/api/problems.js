@@ -4,7 +4,7 @@
  * 退回 by the unit above, the rollup by unit, and the import of the
  * problems a report lists (a preview, then the commit of the edited list).
  */
-import { ApiError, getCsrf, http } from './http.js'
+import { http } from './http.js'
 
 /* query: org_id, subtree, status, source, overdue, q, page, size */
 export function listProblems(query) {
@@ -63,25 +63,8 @@ export function evidenceUrl(id) {
 }
 
 /* Upload one file as evidence of a problem (multipart, with the CSRF token). */
-export async function uploadEvidence(problemId, file) {
+export function uploadEvidence(problemId, file) {
   const form = new FormData()
   form.append('file', file, file.name)
-  const headers = { Accept: 'application/json' }
-  const token = getCsrf()
-  if (token) headers['X-CSRF-Token'] = token
-  const res = await fetch(`/api/v1/problems/${problemId}/evidence`, {
-    method: 'POST',
-    body: form,
-    headers,
-    credentials: 'same-origin',
-  })
-  let data = null
-  try {
-    data = await res.json()
-  } catch {
-    data = null
-  }
-  if (res.ok) return data
-  const e = (data && data.error) || {}
-  throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || `上传失败（${res.status}）`, e.field)
+  return http.post(`/problems/${problemId}/evidence`, form)
 }

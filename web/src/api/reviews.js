@@ -4,7 +4,7 @@
  * revisions and the difference between two, their files, the approval
  * form, and the unit's settings (who signs each stage, time limits).
  */
-import { ApiError, getCsrf, http, request } from './http.js'
+import { http, request } from './http.js'
 
 /* query: org_id, subtree, state, mine, todo, page, size */
 export function listReviews(query) {
@@ -73,25 +73,8 @@ export function reviewAttachmentUrl(aid) {
  * token): one edit, so one new revision however many files.  Resolves to
  * {items, total, review}.
  */
-export async function uploadReviewAttachments(id, files) {
+export function uploadReviewAttachments(id, files) {
   const form = new FormData()
   for (const f of files) form.append('file', f, f.name)
-  const headers = { Accept: 'application/json' }
-  const token = getCsrf()
-  if (token) headers['X-CSRF-Token'] = token
-  const res = await fetch(`/api/v1/reviews/${id}/attachments`, {
-    method: 'POST',
-    body: form,
-    headers,
-    credentials: 'same-origin',
-  })
-  let data = null
-  try {
-    data = await res.json()
-  } catch {
-    data = null
-  }
-  if (res.ok) return data
-  const e = (data && data.error) || {}
-  throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || `上传失败（${res.status}）`, e.field)
+  return http.post(`/reviews/${id}/attachments`, form)
 }
